@@ -1,0 +1,222 @@
+"""The result of scoring: scores, ranks, contributions and every intermediate stage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from spindex.errors import MethodError, ParameterError
+
+if TYPE_CHECKING:
+    from spindex.model import CompositeIndex
+
+__all__ = ["IndexResult", "StepRecord", "rank_table"]
+
+
+class StepRecord(NamedTuple):
+    """One line of a result's log: which stage, which method, on what."""
+
+    stage: str
+    method: str
+    detail: str
+
+
+def rank_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """Rank each column, 1 = highest score; ties share the best rank; missing stays missing.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Units x columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Nullable integer ranks of the same shape.
+    """
+    return scores.rank(axis=0, ascending=False, method="min").astype("Int64")
+
+
+@dataclass(frozen=True, eq=False)
+class IndexResult:
+    """Scores of every unit at every node of a framework.
+
+    Attributes
+    ----------
+    model : CompositeIndex
+        The model that produced the result.
+    scores : pandas.DataFrame
+        Units x every node: normalised indicators, then aggregates level by level
+        and the index last.
+    stages : mapping of str to DataFrame
+        Every intermediate table, in pipeline order (see :meth:`stage`).
+    log : tuple of StepRecord
+        What each step did, in order: the audit trail of the run.
+    """
+
+    model: CompositeIndex
+    scores: pd.DataFrame
+    stages: Mapping[str, pd.DataFrame]
+    log: tuple[StepRecord, ...] = ()
+    _ranks: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def framework(self) -> Any:
+        """The framework of the model."""
+        return self.model.framework
+
+    @property
+    def ranks(self) -> pd.DataFrame:
+        """Rank of every unit at every node (1 = best, ties share the best rank)."""
+        if "ranks" not in self._ranks:
+            self._ranks["ranks"] = rank_table(self.scores)
+        return self._ranks["ranks"]
+
+    @property
+    def index(self) -> pd.Series:
+        """The index (root) score of every unit."""
+        return self.scores[self.framework.root]
+
+    def level(self, level: int | str) -> pd.DataFrame:
+        """Scores of the nodes at one level (1 = normalised indicators, -1 = the index)."""
+        return self.scores[list(self.framework.level(level))]
+
+    def table(self, level: int | str = -1, *, sort: bool = True) -> pd.DataFrame:
+        """A results table: the index score and rank, with the scores of one level.
+
+        Parameters
+        ----------
+        level : int or str, default -1
+            Level whose node scores are shown next to the index (default: the
+            index alone). Use 2 for pillars in a three-level framework.
+        sort : bool, default True
+            Sort by index rank.
+        """
+        root = self.framework.root
+        cols = [c for c in self.framework.level(level) if c != root]
+        out = pd.concat(
+            [self.ranks[root].rename("rank"), self.scores[root].rename(root), self.scores[cols]],
+            axis=1,
+        )
+        return out.sort_values("rank", na_position="last") if sort else out
+
+    def stage(self, name: str) -> pd.DataFrame:
+        """The data after a pipeline step.
+
+        Parameters
+        ----------
+        name : str
+            One of :attr:`stage_names`: ``"raw"`` (the indicator columns as given),
+            ``"normalized"`` and ``"aggregated"`` (the same as :attr:`scores`), plus
+            any preparation steps the model ran.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy, so that changing it cannot change the result.
+        """
+        if name not in self.stages:
+            raise ParameterError(
+                f"The stage must be one of {list(self.stages)}. Got {name!r} instead."
+            )
+        return self.stages[name].copy()
+
+    @property
+    def stage_names(self) -> tuple[str, ...]:
+        """Names of the stored stages in pipeline order."""
+        return tuple(self.stages)
+
+    def contributions(self, level: int | str = 1) -> pd.DataFrame:
+        """Each node's part of each unit's index score.
+
+        Top-down, each aggregate's part is split among its available children in
+        proportion to ``w_c * y_c`` (weights renormalised over the children the
+        unit has). For an arithmetic mean this is exact and the parts of the
+        indicators sum to the index score; for other means it is the usual
+        weighted-share decomposition, which also sums to the index score.
+
+        Parameters
+        ----------
+        level : int or str, default 1
+            Level of the nodes to report (1 = indicators, 2 = pillars, ...).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Units x nodes of that level; rows sum to the index score.
+
+        Raises
+        ------
+        MethodError
+            If a node uses an aggregator whose values are not on its children's
+            scale (Copeland), or if a unit's weighted children sum to zero under a
+            non-arithmetic mean, so that shares are undefined.
+        """
+        fw = self.framework
+        wanted = fw.level(level)
+        scores = self.scores
+        n = len(scores)
+        part: dict[str, np.ndarray] = {fw.root: scores[fw.root].to_numpy(dtype=float)}
+        # Multiplier m with part = m * score, kept separately so that arithmetic nodes never divide.
+        mult: dict[str, np.ndarray] = {fw.root: np.ones(n)}
+        for code in reversed(fw.aggregates):
+            children = fw.children(code)
+            Y = scores[list(children)].to_numpy(dtype=float)
+            w = np.array([fw.node(c).weight for c in children], dtype=float)
+            W = np.where(np.isnan(Y), 0.0, w)
+            total = W.sum(axis=1, keepdims=True)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                Wn = W / total
+            method = self.model.aggregator(code)
+            if getattr(method, "name", None) == "arithmetic":
+                factor = mult[code]
+            elif getattr(method, "name", None) == "copeland":
+                raise MethodError(
+                    f"Contributions are not defined for node '{code}': its Copeland score counts "
+                    "pairwise wins, not a mean of its children."
+                )
+            else:
+                mean = np.nansum(Wn * Y, axis=1)
+                y = scores[code].to_numpy(dtype=float)
+                zero = (mean == 0) & ~np.isnan(y)
+                if zero.any():
+                    unit = scores.index[int(np.argmax(zero))]
+                    raise MethodError(
+                        f"Contributions to '{code}' are undefined for unit {unit!r}: its "
+                        "weighted children sum to zero."
+                    )
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    factor = mult[code] * y / mean
+            for j, c in enumerate(children):
+                m = factor * Wn[:, j]
+                mult[c] = m
+                part[c] = np.where(np.isnan(Y[:, j]), 0.0, m * Y[:, j])
+            # A node missing for a unit (below its coverage threshold) passes nothing down.
+            missing_here = np.isnan(scores[code].to_numpy(dtype=float))
+            for c in children:
+                part[c] = np.where(missing_here, 0.0, part[c])
+                mult[c] = np.where(missing_here, 0.0, mult[c])
+        no_index = np.isnan(part[fw.root])
+        return pd.DataFrame(
+            {c: np.where(no_index, np.nan, part[c]) for c in wanted}, index=scores.index
+        )
+
+    def __repr__(self) -> str:
+        fw = self.framework
+        root = fw.root
+        top = self.table().head(5)
+        lines = [
+            f"<IndexResult: {len(self.scores)} units, {len(fw.indicators)} indicators, "
+            f"{len(fw.aggregates)} aggregates, index '{root}'>",
+            "Top units:",
+        ]
+        for unit, row in top.iterrows():
+            rank = "-" if pd.isna(row["rank"]) else int(row["rank"])
+            score = row[root]
+            lines.append(f"  {rank:>3}  {unit!s:<20} {score:10.4g}")
+        lines.append(f"Stages: {', '.join(self.stages)}")
+        return "\n".join(lines)

@@ -1,0 +1,210 @@
+"""Properties of scoring that hold exactly (methods.md, "Properties that hold exactly")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import spindex as sp
+from spindex.testing import framework_and_data, frameworks, indicator_data
+
+POWER_MEANS = ["arithmetic", "geometric", "harmonic", sp.GeneralizedMean(p=0.5),
+               sp.GeneralizedMean(p=2.0)]
+
+
+def scores(model: sp.CompositeIndex, data: pd.DataFrame) -> np.ndarray:
+    return model.score(data).scores.to_numpy()
+
+
+def rounded_ranks(result: sp.IndexResult) -> pd.DataFrame:
+    """Ranks of scores rounded to 1e-6: exact ties must not hinge on the last bit."""
+    return result.scores.round(6).rank(ascending=False, method="min")
+
+
+@given(case=framework_and_data(missing=True), data=st.data(),
+       normalize=st.sampled_from(["minmax", "zscore"]),
+       factor=st.sampled_from([1e-6, 1e6, 0.37, 144.0]))
+def test_unit_change_invariance(case, data, normalize, factor) -> None:
+    """Multiplying an indicator by a positive constant leaves min-max and z-score results as
+    they were (to 1e-9 on the score scale)."""
+    fw, table = case
+    code = data.draw(st.sampled_from(fw.indicators))
+    model = sp.CompositeIndex(fw, normalize=normalize)
+    changed = table.copy()
+    changed[code] = factor * changed[code]
+    base, after = model.score(table), model.score(changed)
+    np.testing.assert_allclose(after.scores.to_numpy(), base.scores.to_numpy(), atol=1e-9)
+    pd.testing.assert_frame_equal(rounded_ranks(after), rounded_ranks(base))
+
+
+@given(case=framework_and_data(missing=True), data=st.data(),
+       normalize=st.sampled_from(["minmax", "zscore"]),
+       transform=st.sampled_from([(0.37, -50.0), (144.0, 1e3), (2.0, 0.5)]))
+def test_shift_and_scale_invariance(case, data, normalize, transform) -> None:
+    """x -> a x + b (a > 0). Shifts far from the data's scale cost digits in a x + b itself, so
+    the cases keep b within a few orders of magnitude of a x."""
+    fw, table = case
+    a, b = transform
+    code = data.draw(st.sampled_from(fw.indicators))
+    model = sp.CompositeIndex(fw, normalize=normalize)
+    changed = table.copy()
+    changed[code] = a * changed[code] + b
+    base, after = model.score(table), model.score(changed)
+    np.testing.assert_allclose(after.scores.to_numpy(), base.scores.to_numpy(), atol=1e-9)
+    pd.testing.assert_frame_equal(rounded_ranks(after), rounded_ranks(base))
+
+
+@given(case=framework_and_data(missing=True), data=st.data(),
+       normalize=st.sampled_from(["rank", "borda", "percentile"]))
+def test_rank_methods_invariant_to_monotone_transforms(case, data, normalize) -> None:
+    fw, table = case
+    code = data.draw(st.sampled_from(fw.indicators))
+    transform = data.draw(st.sampled_from([np.exp, np.cbrt, lambda x: x**3 + 7 * x]))
+    model = sp.CompositeIndex(fw, normalize=normalize)
+    changed = table.copy()
+    changed[code] = transform(changed[code] / 10.0)
+    np.testing.assert_array_equal(scores(model, changed), scores(model, table))
+
+
+@given(case=framework_and_data(), data=st.data())
+def test_copeland_invariant_to_monotone_transforms(case, data) -> None:
+    fw, table = case
+    code = data.draw(st.sampled_from(fw.indicators))
+    model = sp.CompositeIndex(fw, normalize="minmax", aggregate="copeland")
+    changed = table.copy()
+    changed[code] = np.exp(changed[code] / 10.0)
+    aggregates = list(fw.aggregates)
+    np.testing.assert_array_equal(model.score(changed).scores[aggregates],
+                                  model.score(table).scores[aggregates])
+
+
+@given(fw=frameworks(negative_directions=False), data=st.data())
+def test_raw_geometric_ranks_invariant_to_rescaling(fw, data) -> None:
+    table = data.draw(indicator_data(fw, positive=True))
+    code = data.draw(st.sampled_from(fw.indicators))
+    model = sp.CompositeIndex(fw, normalize="none", aggregate="geometric")
+    changed = table.copy()
+    changed[code] = changed[code] * 1000.0
+    base, after = model.score(table), model.score(changed)
+    root = fw.root
+    # The index is multiplied by a constant per unit: the ordering is unchanged.
+    ratio = after.index / base.index
+    np.testing.assert_allclose(ratio, ratio.iloc[0], rtol=1e-12)
+    pd.testing.assert_series_equal(after.ranks[root], base.ranks[root])
+
+
+@given(case=framework_and_data(missing=True), data=st.data(),
+       aggregate=st.sampled_from([*POWER_MEANS, "median", "copeland"]))
+def test_weight_scale_invariance(case, data, aggregate) -> None:
+    """Multiplying every weight of one group by c > 0 changes nothing."""
+    fw, table = case
+    parent = data.draw(st.sampled_from(fw.aggregates))
+    c = data.draw(st.sampled_from([1e-3, 0.5, 7.0, 1e4]))
+    kids = fw.children(parent)
+    scaled = fw.with_weights({k: fw.node(k).weight * c for k in kids})
+    model = sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100), aggregate=aggregate)
+    np.testing.assert_allclose(scores(model.with_framework(scaled), table),
+                               scores(model, table), rtol=1e-12, atol=1e-9)
+
+
+@given(case=framework_and_data(missing=True), data=st.data(),
+       normalize=st.sampled_from(["minmax", "zscore", "rank", "percentile"]),
+       aggregate=st.sampled_from(["arithmetic", "median", "copeland", "mazziotta_pareto"]))
+def test_permutation_equivariance(case, data, normalize, aggregate) -> None:
+    fw, table = case
+    if aggregate == "mazziotta_pareto":
+        normalize = sp.ZScore(mean=100, sd=10)
+    order = data.draw(st.permutations(list(table.index)))
+    model = sp.CompositeIndex(fw, normalize=normalize, aggregate=aggregate)
+    base = model.score(table)
+    shuffled = model.score(table.loc[order])
+    pd.testing.assert_frame_equal(shuffled.scores.loc[table.index], base.scores,
+                                  check_exact=False, atol=1e-12, rtol=0)
+    pd.testing.assert_frame_equal(shuffled.ranks.loc[table.index], base.ranks)
+
+
+@given(case=framework_and_data(missing=True),
+       bounds=st.sampled_from([(0.0, 100.0), (1.0, 100.0), (-5.0, 5.0), (2.0, 3.0)]),
+       aggregate=st.sampled_from([*POWER_MEANS, "median"]))
+def test_minmax_bounds(case, bounds, aggregate) -> None:
+    fw, table = case
+    low, high = bounds
+    if aggregate != "arithmetic" and aggregate != "median":
+        assume(low > 0)
+    res = sp.CompositeIndex(fw, normalize=sp.MinMax(low, high), aggregate=aggregate).score(table)
+    values = res.scores.to_numpy()
+    observed = values[~np.isnan(values)]
+    tol = 1e-9 * max(abs(low), abs(high))
+    assert observed.min() >= low - tol
+    assert observed.max() <= high + tol
+
+
+@given(case=framework_and_data(missing=True))
+def test_harmonic_le_geometric_le_arithmetic(case) -> None:
+    fw, table = case
+    out = {
+        agg: sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100), aggregate=agg).score(table).index
+        for agg in ("harmonic", "geometric", "arithmetic")
+    }
+    # Same normalised inputs at level 2, so the inequality holds there node by node; by
+    # monotonicity of the means it carries up the tree.
+    assert (out["harmonic"] <= out["geometric"] * (1 + 1e-12)).all()
+    assert (out["geometric"] <= out["arithmetic"] * (1 + 1e-12)).all()
+
+
+@given(case=framework_and_data(missing=True), data=st.data(),
+       aggregate=st.sampled_from(["arithmetic", "geometric"]))
+def test_own_score_and_rank_monotone(case, data, aggregate) -> None:
+    """Raising one unit's value of a +1 indicator never lowers its score nor worsens its rank."""
+    fw, table = case
+    positive = [c for c in fw.indicators if fw.node(c).direction == 1]
+    assume(positive)
+    code = data.draw(st.sampled_from(positive))
+    unit = data.draw(st.sampled_from(list(table.index)))
+    assume(not np.isnan(table.loc[unit, code]))
+    bump = data.draw(st.sampled_from([0.125, 1.0, 50.0, 500.0]))
+    model = sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100), aggregate=aggregate)
+    base = model.score(table)
+    raised = table.copy()
+    raised.loc[unit, code] += bump
+    after = model.score(raised)
+    root = fw.root
+    assert after.index[unit] >= base.index[unit] - 1e-9
+    assert after.ranks.loc[unit, root] <= base.ranks.loc[unit, root]
+
+
+@given(case=framework_and_data(), data=st.data())
+def test_goalposts_scores_do_not_depend_on_other_units(case, data) -> None:
+    fw, table = case
+    model = sp.CompositeIndex(fw, normalize=sp.Goalposts(low=-100, high=100))
+    base = model.score(table)
+    extra = pd.DataFrame({c: [data.draw(st.integers(-800, 800)) / 8.0] for c in fw.indicators},
+                         index=["new"])
+    after = model.score(pd.concat([table, extra]))
+    pd.testing.assert_frame_equal(after.scores.loc[table.index], base.scores)
+
+
+def test_zscore_arithmetic_is_not_rank_monotone() -> None:
+    """methods.md's counterexample: a true non-property, kept so nobody 'fixes' it."""
+    fw = sp.Framework.from_dict({"code": "I", "children": [{"code": "x1"}, {"code": "x2"}]})
+    data = pd.DataFrame({"x1": [0, 10, 6, 6], "x2": [1, -1, 0.1, -0.1]}, dtype=float,
+                        index=["A", "B", "C", "D"])
+    model = sp.CompositeIndex(fw, normalize="zscore")
+    assert model.score(data).ranks.loc["A", "I"] == 3
+    raised = data.copy()
+    raised.loc["A", "x1"] = 1.0
+    assert model.score(raised).ranks.loc["A", "I"] == 4
+
+
+def test_adding_a_unit_changes_minmax_scores() -> None:
+    """Min-max and z-scores are relative to the units scored: documented, not a bug."""
+    fw = sp.Framework.from_dict({"code": "I", "children": [{"code": "x1"}, {"code": "x2"}]})
+    data = pd.DataFrame({"x1": [0.0, 5.0, 10.0], "x2": [1.0, 2.0, 3.0]}, index=["A", "B", "C"])
+    more = pd.concat([data, pd.DataFrame({"x1": [20.0], "x2": [2.0]}, index=["D"])])
+    for normalize in ("minmax", "zscore"):
+        model = sp.CompositeIndex(fw, normalize=normalize)
+        before = model.score(data).scores.loc["B", "I"]
+        assert model.score(more).scores.loc["B", "I"] != pytest.approx(before)
