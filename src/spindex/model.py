@@ -230,17 +230,43 @@ class CompositeIndex:
             If a chosen method cannot be applied (a constant indicator under
             min-max, a zero under a geometric mean, ...).
         """
-        fw = self.framework
-        raw = check_data(data, fw.indicators, allow_missing=self.missing == "reweight")
-        units = tuple(str(u) for u in raw.index)
-        log: list[StepRecord] = [
+        stages, log = self.prepare(data)
+        units = tuple(str(u) for u in stages["raw"].index)
+        prepared = next(reversed(stages.values()))
+        normalized = self._normalize(prepared, units, log)
+        scores = self._aggregate(normalized, units, log)
+        stages = {**stages, "normalized": normalized, "aggregated": scores}
+        return IndexResult(model=self, scores=scores, stages=stages, log=tuple(log))
+
+    def prepare(self, data: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], list[StepRecord]]:
+        """Validate the data and run the steps before normalisation.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            As for :meth:`score`.
+
+        Returns
+        -------
+        stages : dict of str to DataFrame
+            ``"raw"`` (the indicator columns as floats) followed by one table per
+            preparation step, in order; the last one is what gets normalised.
+        log : list of StepRecord
+            What each step did.
+        """
+        raw = check_data(data, self.framework.indicators,
+                         allow_missing=self.missing == "reweight")
+        log = [
             StepRecord("raw", "input", f"{raw.shape[0]} units x {raw.shape[1]} indicators, "
                        f"{int(raw.isna().to_numpy().sum())} missing values"),
         ]
-        normalized = self._normalize(raw, units, log)
-        scores = self._aggregate(normalized, units, log)
-        stages = {"raw": raw, "normalized": normalized, "aggregated": scores}
-        return IndexResult(model=self, scores=scores, stages=stages, log=tuple(log))
+        return {"raw": raw}, log
+
+    def normalized(self, data: pd.DataFrame) -> pd.DataFrame:
+        """The normalised indicator table (after preparation), units x indicators."""
+        stages, log = self.prepare(data)
+        prepared = next(reversed(stages.values()))
+        return self._normalize(prepared, tuple(str(u) for u in prepared.index), log)
 
     def _normalize(
         self, raw: pd.DataFrame, units: tuple[str, ...], log: list[StepRecord]
