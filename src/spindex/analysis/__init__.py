@@ -1,0 +1,1 @@
+"""Analyses of a composite index: uncertainty, sensitivity, SMAA, dominance, correlations."""
