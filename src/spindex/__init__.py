@@ -8,6 +8,9 @@
 """
 
 from spindex import datasets
+from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
+from spindex.analysis.sobol import SobolResult, sobol
+from spindex.analysis.uncertainty import UncertaintyResult, uncertainty
 from spindex.errors import (
     DataError,
     FrameworkError,
@@ -52,6 +55,7 @@ __all__ = [
     "CompositeIndex",
     "Copeland",
     "DataError",
+    "DirichletWeights",
     "DistanceToMax",
     "DistanceToReference",
     "DistanceToTarget",
@@ -74,11 +78,18 @@ __all__ = [
     "PercentileRank",
     "Rank",
     "Scaled",
+    "SobolResult",
     "SpindexError",
     "SpindexTypeError",
     "SpindexWarning",
+    "UncertaintyResult",
+    "UniformSimplex",
+    "WeightBounds",
+    "WeightNoise",
     "WeightedMedian",
     "ZScore",
     "__version__",
     "datasets",
+    "sobol",
+    "uncertainty",
 ]

@@ -18,12 +18,12 @@ import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from os import PathLike
-from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from spindex._frozen import FrozenMapping
 from spindex.errors import FrameworkError, SpindexTypeError
 
 __all__ = ["Framework", "Node"]
@@ -85,7 +85,7 @@ class Node:
     name: str
     kind: NodeKind
     level: int
-    attrs: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    attrs: Mapping[str, Any] = field(default_factory=lambda: FrozenMapping({}))
 
     @property
     def is_indicator(self) -> bool:
@@ -137,8 +137,8 @@ class Framework:
     def __post_init__(self) -> None:
         nodes, by_code, children, root = _validate(tuple(self.nodes))
         object.__setattr__(self, "nodes", nodes)
-        object.__setattr__(self, "_by_code", MappingProxyType(by_code))
-        object.__setattr__(self, "_children", MappingProxyType(children))
+        object.__setattr__(self, "_by_code", FrozenMapping(by_code))
+        object.__setattr__(self, "_children", FrozenMapping(children))
         object.__setattr__(self, "_root", root)
 
     # ------------------------------------------------------------------ builders
@@ -788,7 +788,7 @@ def _build_nodes(parsed: list[dict[str, Any]]) -> tuple[Node, ...]:
     """Turn parsed records into nodes (kind and level are derived later in _validate)."""
     return tuple(
         Node(code=p["code"], parent=p["parent"], weight=p["weight"], direction=p["direction"],
-             name=p["name"], kind="indicator", level=1, attrs=MappingProxyType(p["attrs"]))
+             name=p["name"], kind="indicator", level=1, attrs=FrozenMapping(p["attrs"]))
         for p in parsed
     )
 

@@ -67,6 +67,9 @@ def test_engine_equals_scoring_on_random_models(case, data, aggregate) -> None:
     got = compiled.evaluate(W, 0, nodes=list(fw.aggregates))[0]
     np.testing.assert_allclose(got, expected.scores[list(fw.aggregates)].to_numpy(),
                                rtol=1e-11, atol=1e-11)
+    # The root alone may take the composed route (one product of effective weights).
+    np.testing.assert_allclose(compiled.evaluate(W, 0)[0], expected.index.to_numpy(),
+                               rtol=1e-11, atol=1e-11)
 
 
 def test_non_power_mean_above_varying_weights_is_refused(asem_framework, asem_data) -> None:

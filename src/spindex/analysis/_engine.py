@@ -22,8 +22,9 @@ grouped into blocks, on the number of workers or on the executor.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -40,16 +41,57 @@ __all__ = [
     "chunk_generator",
     "map_chunks",
     "rank_rows",
+    "sorted_ranks",
 ]
 
 #: Samples per random stream. Blocks are whole numbers of chunks, so the samples drawn for
 #: run i never depend on the block size, the worker count or the executor.
 CHUNK = 2048
 
+#: Blocks submitted ahead of the one being reduced, when an executor runs them.
+_WINDOW = 16
+
 R = TypeVar("R")
 
 
 # ---------------------------------------------------------------------- ranks
+def sorted_ranks(scores: FloatArray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's units from best to worst, with their ranks: the work shared by every rank
+    statistic, done without scattering back to unit order.
+
+    Parameters
+    ----------
+    scores : ndarray, shape (n_samples, n_units)
+
+    Returns
+    -------
+    order : ndarray of intp
+        ``order[s, j]`` is the unit in position j of sample s (best first; missing last).
+    ranks : ndarray of int32
+        The rank of that unit: 1 = best, ties share the best rank, 0 for a missing score.
+    """
+    s = np.asarray(scores, dtype=float)
+    key = -s
+    missing = np.isnan(s)
+    any_missing = bool(missing.any())
+    if any_missing:
+        key = np.where(missing, np.inf, key)  # missing scores sort last
+    order = np.argsort(key, axis=1, kind="stable")
+    sorted_key = np.take_along_axis(key, order, axis=1)
+    n = s.shape[1]
+    position = np.arange(1, n + 1, dtype=np.int32)
+    tied = sorted_key[:, 1:] == sorted_key[:, :-1]
+    if tied.any():
+        new_value = np.ones(s.shape, dtype=bool)
+        new_value[:, 1:] = ~tied
+        ranks = np.maximum.accumulate(np.where(new_value, position, 0), axis=1).astype(np.int32)
+    else:
+        ranks = np.broadcast_to(position, s.shape).copy()
+    if any_missing:
+        ranks[np.isinf(sorted_key) & (sorted_key > 0)] = 0
+    return order, ranks
+
+
 def rank_rows(scores: FloatArray) -> np.ndarray:
     """Rank each row, 1 = highest; ties share the best rank; a missing score gets rank 0.
 
@@ -61,19 +103,9 @@ def rank_rows(scores: FloatArray) -> np.ndarray:
     -------
     ndarray of int32, same shape
     """
-    s = np.asarray(scores, dtype=float)
-    missing = np.isnan(s)
-    key = np.where(missing, np.inf, -s)  # ascending sort of -score puts the best first
-    order = np.argsort(key, axis=1, kind="stable")
-    sorted_key = np.take_along_axis(key, order, axis=1)
-    n = s.shape[1]
-    position = np.broadcast_to(np.arange(n, dtype=np.int32), s.shape)
-    new_value = np.ones(s.shape, dtype=bool)
-    new_value[:, 1:] = sorted_key[:, 1:] != sorted_key[:, :-1]
-    first = np.maximum.accumulate(np.where(new_value, position, 0), axis=1)
-    ranks = np.empty(s.shape, dtype=np.int32)
-    np.put_along_axis(ranks, order, first + 1, axis=1)
-    ranks[missing] = 0
+    order, ranks_sorted = sorted_ranks(scores)
+    ranks = np.empty(ranks_sorted.shape, dtype=np.int32)
+    np.put_along_axis(ranks, order, ranks_sorted, axis=1)
     return ranks
 
 
@@ -135,9 +167,14 @@ def map_chunks(
             "executor must be a concurrent.futures.Executor (for dask: client.get_executor()); "
             f"got {type(executor).__name__}."
         )
-    futures = [executor.submit(task, block) for block in blocks]
-    for future in futures:
-        yield from future.result()
+    # A bounded window of blocks in flight keeps memory flat in n on any executor.
+    pending: deque[Future[list[R]]] = deque()
+    for block in blocks:
+        pending.append(executor.submit(task, block))
+        if len(pending) >= _WINDOW:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
 
 
 # ---------------------------------------------------------------- the compiled model
@@ -213,6 +250,7 @@ class CompiledModel:
         self.nominal_scores = [r.scores for r in results]
         self._values = [r.scores.to_numpy(dtype=float) for r in results]
         self._nodes: list[list[_Node]] = []
+        self._composed: list[tuple[float, np.ndarray] | None] = []
         for v in self.variants:
             nodes = []
             for code in fw.aggregates:
@@ -231,6 +269,53 @@ class CompiledModel:
                 positions = np.array([self._pos[k] for k in fw.children(code)])
                 nodes.append(_Node(code, positions, float(power), coverage))
             self._nodes.append(nodes)
+            self._composed.append(self._composition(nodes, self._values[-1 + len(self._nodes)]))
+
+    def _composition(
+        self, nodes: list[_Node], values: FloatArray
+    ) -> tuple[float, np.ndarray] | None:
+        """Whether the re-evaluated nodes collapse into one power mean of their static inputs.
+
+        Nested power means of the same order p compose: M_p(M_p(x; w'); w) = M_p(x; w w').
+        So when every re-evaluated node has the same p and no coverage threshold, and the
+        static nodes they read (the frontier) have no missing value, the root is
+        ``f^-1(f(X_frontier) @ W_eff.T)`` with ``W_eff`` the products of normalised weights
+        down the tree: one matrix product per block. Returns (p, frontier positions) or None.
+        """
+        if not nodes:
+            return None
+        powers = {n.power for n in nodes}
+        if len(powers) != 1 or any(n.coverage is not None for n in nodes):
+            return None
+        p = powers.pop()
+        if p is None:
+            return None
+        dynamic = {self._pos[n.code] for n in nodes}
+        frontier = sorted({int(k) for n in nodes for k in n.children if int(k) not in dynamic})
+        X = values[:, frontier]
+        if np.isnan(X).any():
+            return None
+        if p <= 0 and (X <= 0).any():
+            return None
+        return p, np.array(frontier, dtype=np.int64)
+
+    def _evaluate_composed(self, W: FloatArray, variant: int) -> FloatArray:
+        composed = self._composed[variant]
+        assert composed is not None
+        p, frontier = composed
+        share = {self.root_index: np.ones(W.shape[0])}
+        # Top-down: each node's share of the root is its parent's share times its normalised
+        # weight among its siblings.
+        for node in reversed(self._nodes[variant]):
+            kids = node.children
+            Wk = W[:, kids]
+            Wn = Wk / Wk.sum(axis=1, keepdims=True)
+            parent = share[self._pos[node.code]]
+            for j, k in enumerate(kids):
+                share[int(k)] = parent * Wn[:, j]
+        eff = np.column_stack([share[int(k)] for k in frontier])
+        F = _forward(self._values[variant][:, frontier], p)
+        return _inverse(eff @ F.T, p)
 
     @property
     def framework(self) -> Any:
@@ -267,6 +352,8 @@ class CompiledModel:
         ndarray, shape (n_samples, n_units) or (n_samples, n_units, len(nodes))
         """
         W = np.asarray(weights, dtype=float)
+        if nodes is None and self._composed[variant] is not None:
+            return self._evaluate_composed(W, variant)
         n_samples = W.shape[0]
         base = self._values[variant]
         dynamic_values: dict[int, FloatArray] = {}

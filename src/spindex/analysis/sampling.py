@@ -8,6 +8,7 @@ needs to get the relative weights within a group right.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,24 @@ __all__ = [
     "WeightSampler",
     "resolve_nodes",
 ]
+
+
+def _varying(fw: Framework, levels: Any, nodes: Any) -> tuple[str, ...]:
+    try:
+        return _varying_cached(fw, _freeze(levels), _freeze(nodes))
+    except TypeError:  # an unhashable selection: resolve without the cache
+        return resolve_nodes(fw, levels, nodes)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return value
+
+
+@functools.lru_cache(maxsize=256)
+def _varying_cached(fw: Framework, levels: Any, nodes: Any) -> tuple[str, ...]:
+    return resolve_nodes(fw, levels, nodes)
 
 
 def resolve_nodes(
@@ -53,6 +72,20 @@ def resolve_nodes(
             "No weight to vary: the selection contains only the root, whose weight plays no part."
         )
     return tuple(c for c in fw.codes if c in chosen)
+
+
+@functools.lru_cache(maxsize=64)
+def _nominal(fw: Framework) -> FloatArray:
+    """Raw nominal weights in ``fw.codes`` order (cached: samplers draw chunk after chunk)."""
+    out = np.array([node.weight for node in fw.nodes], dtype=float)
+    out.setflags(write=False)
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _columns(fw: Framework, codes: tuple[str, ...]) -> list[int]:
+    position = {c: i for i, c in enumerate(fw.codes)}
+    return [position[c] for c in codes]
 
 
 def _sibling_groups(fw: Framework, codes: Sequence[str], *, whole: bool) -> list[tuple[str, ...]]:
@@ -86,15 +119,17 @@ class WeightSampler:
 
     def varying(self, fw: Framework) -> tuple[str, ...]:
         """Codes of the nodes whose weights this sampler varies."""
-        return resolve_nodes(fw, self.levels, self.nodes)
+        return _varying(fw, self.levels, self.nodes)
 
     def draw(self, fw: Framework, rng: np.random.Generator, n: int) -> FloatArray:
         """Draw ``n`` weight vectors: an array (n, len(fw.codes)) of raw weights."""
         raise NotImplementedError
 
     def _base(self, fw: Framework, n: int) -> FloatArray:
-        nominal = fw.weights.reindex(list(fw.codes)).to_numpy(dtype=float)
-        return np.tile(nominal, (n, 1))
+        return np.tile(_nominal(fw), (n, 1))
+
+    def _columns(self, fw: Framework) -> list[int]:
+        return _columns(fw, self.varying(fw))
 
 
 @dataclass(frozen=True)
@@ -131,7 +166,7 @@ class WeightNoise(WeightSampler):
     def draw(self, fw: Framework, rng: np.random.Generator, n: int) -> FloatArray:
         """Draw ``n`` weight vectors."""
         W = self._base(fw, n)
-        cols = [fw.codes.index(c) for c in self.varying(fw)]
+        cols = self._columns(fw)
         W[:, cols] *= 1.0 + rng.uniform(-self.phi, self.phi, size=(n, len(cols)))
         return W
 

@@ -29,12 +29,12 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import ClassVar, Literal, TypeAlias
 
 import numpy as np
 from scipy.stats import rankdata
 
+from spindex._frozen import FrozenMapping
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
 from spindex.methods._base import FloatArray, NormalizationContext
 
@@ -143,7 +143,7 @@ def _check_per_indicator(owner: str, pname: str, value: object) -> PerIndicator:
         checked = {str(k): _check_real(owner, f"{pname}[{k!r}]", v) for k, v in value.items()}
         # A read-only copy keeps the frozen dataclass immutable even if the caller
         # later edits the dict they passed.
-        return MappingProxyType(checked)
+        return FrozenMapping(checked)
     return _check_real(owner, pname, value)
 
 

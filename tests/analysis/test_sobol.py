@@ -1,0 +1,108 @@
+"""Sobol indices: analytic oracle, agreement with SciPy, reproducibility, bad input."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import spindex as sp
+from spindex.analysis.sobol import saltelli_design, sobol_indices
+from spindex.errors import ParameterError
+
+
+def linear_outputs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """y = x1 + 2 x2 + 3 x3, x_i ~ N(0, sigma_i^2), sigma = (1, 0.5, 2) (methods.md)."""
+    A, B = saltelli_design(n, 3, seed=seed)
+    sigma, a = np.array([1.0, 0.5, 2.0]), np.array([1.0, 2.0, 3.0])
+
+    def f(U: np.ndarray) -> np.ndarray:
+        return (stats.norm.ppf(U) * sigma @ a)[None, :]
+
+    f_AB = np.stack([f(np.where(np.arange(3) == i, B, A)) for i in range(3)])
+    return f(A), f(B), f_AB
+
+
+def test_linear_oracle_within_0_005() -> None:
+    # Oracle: S = S_T = (1/38, 1/38, 36/38).
+    first, total = sobol_indices(*linear_outputs(2**14, seed=0))
+    expected = np.array([1, 1, 36]) / 38
+    np.testing.assert_allclose(first[:, 0], expected, atol=0.005)
+    np.testing.assert_allclose(total[:, 0], expected, atol=0.005)
+
+
+def test_estimators_equal_scipy_on_the_same_samples(asem_framework, asem_data) -> None:
+    model = sp.CompositeIndex(asem_framework, normalize=sp.MinMax(1, 100))
+    sa = sp.sobol(model, asem_data, weights=sp.WeightNoise(0.3, levels=[2, 3]),
+                  aggregate=["arithmetic", "geometric"], n=256, seed=5, bootstrap=0)
+    # Re-evaluate the stored design with independent scoring, then feed SciPy.
+    design = sa.design
+    n, d = sa.n, len(sa.inputs)
+    scores = np.empty((len(design), len(asem_data)))
+    for i, row in design.iterrows():
+        weights = {c[2:]: asem_framework.node(c[2:]).weight * (1 + 0.3 * (2 * row[c] - 1))
+                   for c in design.columns if c.startswith("w:")}
+        aggregate = "arithmetic" if row["aggregate"] < 0.5 else "geometric"
+        scored = model.with_weights(weights).score(asem_data)
+        other = sp.CompositeIndex(scored.model.framework, normalize=sp.MinMax(1, 100),
+                                  aggregate=aggregate).score(asem_data)
+        scores[i] = other.index.to_numpy()
+    Y = scores.T
+    f_A, f_B = Y[:, :n], Y[:, n:2 * n]
+    f_AB = Y[:, 2 * n:].reshape(Y.shape[0], d, n).transpose(1, 0, 2)
+    ref = stats.sobol_indices(func={"f_A": f_A, "f_B": f_B, "f_AB": f_AB}, n=n)
+    units = [str(u) for u in asem_data.index]
+    np.testing.assert_allclose(sa.first_order_score[units].to_numpy(), ref.first_order.T,
+                               atol=1e-9)
+    np.testing.assert_allclose(sa.total_order_score[units].to_numpy(), ref.total_order.T,
+                               atol=1e-9)
+
+
+def test_identical_for_any_block_size_and_executor(asem_framework, asem_data) -> None:
+    model = sp.CompositeIndex(asem_framework, normalize=sp.MinMax(1, 100))
+    kwargs = {"weights": sp.WeightNoise(0.25, levels=[2]), "aggregate": ["arithmetic", "harmonic"],
+                  "n": 512, "seed": 9, "bootstrap": 20}
+    base = sp.sobol(model, asem_data, **kwargs)
+    with ThreadPoolExecutor(3) as pool:
+        other = sp.sobol(model, asem_data, executor=pool, block_size=1, **kwargs)
+    pd.testing.assert_frame_equal(base.first_order, other.first_order, check_exact=True)
+    pd.testing.assert_frame_equal(base.total_order_score, other.total_order_score,
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(base.confidence, other.confidence, check_exact=True)
+
+
+def test_groups_and_summary(asem_framework, asem_data) -> None:
+    model = sp.CompositeIndex(asem_framework, normalize=sp.MinMax(1, 100))
+    sa = sp.sobol(model, asem_data, weights=sp.WeightNoise(0.25, levels=[2]), n=256, seed=1,
+                  groups=None, bootstrap=0)
+    assert sa.inputs == asem_framework.level(2)
+    assert sa.runs == 256 * 10
+    assert list(sa.summary().columns) == ["S_R_S", "ST_R_S", "mean_S_rank", "mean_ST_rank"]
+    assert "SobolResult" in repr(sa)
+    named = sp.sobol(model, asem_data, weights=sp.WeightNoise(0.25, levels=[2]), n=256, seed=1,
+                     groups={"conn": ["Physical", "ConEcFin", "Political", "Instit", "P2P"],
+                             "sust": ["Environ", "Social", "SusEcFin"]}, bootstrap=0)
+    assert named.inputs == ("conn", "sust")
+    # Total effects of the two groups at least cover what first-order effects explain.
+    assert (named.total_order["R_S"] >= named.first_order["R_S"] - 0.05).all()
+
+
+class TestBadInput:
+    @pytest.mark.parametrize("n", [1, 0, 100, 3.0])
+    def test_n_power_of_two(self, n) -> None:
+        with pytest.raises(ParameterError, match="power of two"):
+            saltelli_design(n, 2)
+
+    def test_sampler_kind_and_groups(self, asem_framework, asem_data) -> None:
+        model = sp.CompositeIndex(asem_framework, normalize=sp.MinMax(1, 100))
+        with pytest.raises(ParameterError, match="WeightNoise"):
+            sp.sobol(model, asem_data, weights=sp.UniformSimplex(levels=[2]), n=8)
+        with pytest.raises(ParameterError, match="belong to no group"):
+            sp.sobol(model, asem_data, weights=sp.WeightNoise(0.1, levels=[3]), n=8,
+                     groups={"g": ["Conn"]})
+        with pytest.raises(ParameterError, match="not varied"):
+            sp.sobol(model, asem_data, weights=sp.WeightNoise(0.1, levels=[3]), n=8,
+                     groups={"g": ["Conn", "Sust", "LPI"]})
