@@ -403,6 +403,25 @@ class CompiledModel:
         return np.stack(cols, axis=2)
 
 
+    def evaluate_mixed(self, weights: FloatArray, variants: np.ndarray) -> FloatArray:
+        """Root scores when each sample has its own variant: samples are grouped by variant.
+
+        Parameters
+        ----------
+        weights : ndarray, shape (n_samples, n_nodes)
+        variants : ndarray of int, shape (n_samples,)
+
+        Returns
+        -------
+        ndarray, shape (n_samples, n_units)
+        """
+        scores = np.empty((len(variants), len(self.units)))
+        for v in np.unique(variants):
+            rows = variants == v
+            scores[rows] = self.evaluate(weights[rows], int(v))
+        return scores
+
+
 def _forward(x: FloatArray, p: float) -> FloatArray:
     if p == 1.0:
         return x

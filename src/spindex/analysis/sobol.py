@@ -121,11 +121,7 @@ class _Evaluate:
         W = np.tile(self.nominal_weights, (m, 1))
         W[:, self.weight_cols] *= 1.0 + self.phi * (2.0 * u[:, :k] - 1.0)
         choices = self.switches.from_uniform(u[:, k:])
-        variant = self.switches.variant_of(choices)
-        scores = np.empty((m, len(self.compiled.units)))
-        for v in np.unique(variant):
-            rows = variant == v
-            scores[rows] = self.compiled.evaluate(W[rows], int(v))
+        scores = self.compiled.evaluate_mixed(W, self.switches.variant_of(choices))
         ranks = rank_rows(scores)
         both = (ranks > 0) & (self.nominal_ranks > 0)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -59,11 +59,7 @@ class _Task:
         else:
             W = self.sampler.draw(fw, rng, m)
         choices = self.switches.draw(rng, m)
-        variant = self.switches.variant_of(choices)
-        scores = np.empty((m, len(self.compiled.units)))
-        for v in np.unique(variant):
-            rows = variant == v
-            scores[rows] = self.compiled.evaluate(W[rows], int(v))
+        scores = self.compiled.evaluate_mixed(W, self.switches.variant_of(choices))
         order, ranks_sorted = sorted_ranks(scores)
         n_units = scores.shape[1]
         # Histogram and rank shifts are computed in sorted order: no scatter back needed.
