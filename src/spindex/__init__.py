@@ -8,7 +8,14 @@
 """
 
 from spindex import datasets
+from spindex.analysis.dominance import (
+    DominanceResult,
+    dominance,
+    dominance_matrix,
+    simplex_share,
+)
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
+from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
 from spindex.analysis.sobol import SobolResult, sobol
 from spindex.analysis.uncertainty import UncertaintyResult, uncertainty
 from spindex.errors import (
@@ -52,6 +59,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Arithmetic",
     "Borda",
+    "BoundedSimplex",
     "CompositeIndex",
     "Copeland",
     "DataError",
@@ -59,6 +67,7 @@ __all__ = [
     "DistanceToMax",
     "DistanceToReference",
     "DistanceToTarget",
+    "DominanceResult",
     "FractionOfMax",
     "Framework",
     "FrameworkError",
@@ -77,6 +86,7 @@ __all__ = [
     "ParameterError",
     "PercentileRank",
     "Rank",
+    "SMAAResult",
     "Scaled",
     "SobolResult",
     "SpindexError",
@@ -90,6 +100,10 @@ __all__ = [
     "ZScore",
     "__version__",
     "datasets",
+    "dominance",
+    "dominance_matrix",
+    "simplex_share",
+    "smaa",
     "sobol",
     "uncertainty",
 ]
