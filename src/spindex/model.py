@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -9,11 +10,21 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from spindex.checks import Screen
 from spindex.data import check_data
-from spindex.errors import MethodError, ParameterError, SpindexTypeError
+from spindex.errors import (
+    DataError,
+    MethodError,
+    ParameterError,
+    SpindexTypeError,
+    SpindexWarning,
+)
 from spindex.framework import Framework
 from spindex.methods import get_aggregator, get_normalizer
 from spindex.methods._base import AggregationContext, FloatArray, NormalizationContext
+from spindex.methods.denominate import Denominate, denominate
+from spindex.methods.impute import ImputationContext, Imputer, get_imputer
+from spindex.methods.treat import Treatment, get_treatment
 from spindex.result import IndexResult, StepRecord
 
 __all__ = ["CompositeIndex"]
@@ -50,7 +61,35 @@ class CompositeIndex:
     missing : {"reweight", "error"}, default "reweight"
         ``"reweight"`` aggregates over the available children, with their weights
         renormalised to sum to 1; ``"error"`` refuses data with missing indicator
-        values (impute first).
+        values left after the preparation steps (impute first).
+    denominate : None, "framework", mapping or Denominate, optional
+        Divide indicators by a denominator column of the data (see
+        :class:`~spindex.methods.denominate.Denominate`): ``"framework"`` uses each
+        indicator's ``denominator`` attribute (COINr's iMeta ``Denominator``
+        column); a mapping gives ``{indicator: column}``.
+    impute : None, str, Imputer or callable, optional
+        Fill missing values (see :mod:`spindex.methods.impute`): ``"mean"``,
+        ``"median"``, ``GroupMean("column")``, ``GroupMedian("column")`` or a
+        function of one indicator. Grouping columns are read from the data table.
+    screen : Screen, optional
+        Drop units with too little data (see :class:`~spindex.checks.Screen`).
+    treat : None, str, Treatment, callable or mapping, optional
+        Outlier treatment (see :mod:`spindex.methods.treat`): ``"default"`` is
+        COINr's default rule, ``Winsorize(winmax=5, skew=2, kurtosis=3.5)``. A
+        mapping gives per-indicator choices keyed like ``normalize`` (indicator
+        or aggregate codes, and ``"default"``, which is ``"default"`` if absent);
+        ``"none"`` leaves an indicator untreated.
+
+    Notes
+    -----
+    The preparation steps run in COINr's order, each on the output of the
+    previous one: denominate -> impute -> screen -> treat, then normalise and
+    aggregate (``Screen(before_impute=True)`` moves screening before
+    imputation). Each step adds a stage to :meth:`IndexResult.stage`
+    (``"denominated"``, ``"imputed"``, ``"screened"``, ``"treated"``), lines to
+    :attr:`IndexResult.log`, and a report (:attr:`IndexResult.treatment`,
+    :attr:`IndexResult.imputation`, ...). Denominators and grouping columns are
+    read from the data frame passed to :meth:`score`, next to the indicators.
 
     Examples
     --------
@@ -61,6 +100,26 @@ class CompositeIndex:
     >>> res = model.score(data)
     >>> res.ranks["Index"].idxmin()
     'DEU'
+
+    COINr's example pipeline (``build_example_coin()``):
+
+    >>> from spindex.checks import Screen
+    >>> from spindex.methods.denominate import Denominate
+    >>> from spindex.methods.impute import GroupMean
+    >>> model = sp.CompositeIndex(
+    ...     fw, normalize=sp.MinMax(0, 100), aggregate="arithmetic",
+    ...     denominate=Denominate("framework", missing="propagate"),
+    ...     impute=GroupMean("EurAsia_group"), screen=Screen(min_coverage=0.9),
+    ...     treat="default")
+    >>> res = model.score(data)
+    >>> res.stage_names
+    ('raw', 'denominated', 'imputed', 'screened', 'treated', 'normalized', 'aggregated')
+    >>> res.index.round(2).sort_values(ascending=False).head(3).to_dict()
+    {'CHE': 68.38, 'NLD': 64.82, 'DNK': 64.8}
+    >>> res.treatment["status"].value_counts().to_dict()
+    {'passed': 34, 'winsorised': 15}
+    >>> res.treatment.loc["Services", "units"]
+    ('IRL', 'LUX', 'MLT', 'SGP')
     """
 
     framework: Framework
@@ -68,6 +127,10 @@ class CompositeIndex:
     aggregate: Any = "arithmetic"
     min_coverage: float | Mapping[Any, float] | None = None
     missing: MissingPolicy = "reweight"
+    denominate: Any = None
+    impute: Any = None
+    screen: Screen | None = None
+    treat: Any = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.framework, Framework):
@@ -85,6 +148,14 @@ class CompositeIndex:
         object.__setattr__(self, "_aggregators", self._resolve_per_node(
             self.aggregate, "aggregate", get_aggregator, "arithmetic"))
         object.__setattr__(self, "_coverage", self._resolve_coverage())
+        object.__setattr__(self, "_denominators", self._resolve_denominate())
+        object.__setattr__(self, "_imputer", self._resolve_impute())
+        if self.screen is not None and not isinstance(self.screen, Screen):
+            raise SpindexTypeError(
+                "The 'screen' parameter of CompositeIndex must be a Screen (e.g. "
+                f"Screen(min_coverage=0.9)) or None. Got {type(self.screen).__name__} instead."
+            )
+        object.__setattr__(self, "_treatments", self._resolve_treat())
 
     # ---------------------------------------------------------------- resolution
     def _resolve_normalizers(self) -> dict[str, Any]:
@@ -171,6 +242,80 @@ class CompositeIndex:
 
         return self._resolve_per_node(spec, "min_coverage", check, None)
 
+    def _resolve_denominate(self) -> tuple[Denominate, dict[str, tuple[str, float]]] | None:
+        spec = self.denominate
+        if spec is None:
+            return None
+        if isinstance(spec, str | Mapping):
+            spec = Denominate(spec)
+        if not isinstance(spec, Denominate):
+            raise SpindexTypeError(
+                "The 'denominate' parameter of CompositeIndex must be None, 'framework', a "
+                f"mapping from indicator to column, or Denominate(...). Got "
+                f"{type(spec).__name__} instead."
+            )
+        fw = self.framework
+        if isinstance(spec.by, Mapping):
+            for key in spec.by:
+                if key not in fw or not fw.node(key).is_indicator:
+                    raise ParameterError(
+                        f"The 'denominate' mapping of CompositeIndex names {key!r}, which is not "
+                        "an indicator of the framework."
+                    )
+        if isinstance(spec.scale, Mapping):
+            for key in spec.scale:
+                if key not in fw or not fw.node(key).is_indicator:
+                    raise ParameterError(
+                        f"The 'scale' mapping of Denominate names {key!r}, which is not an "
+                        "indicator of the framework."
+                    )
+        chosen: dict[str, tuple[str, float]] = {}
+        for code in fw.indicators:
+            column = spec.denominator(code, fw.node(code).attrs.get("denominator"))
+            if column is not None:
+                chosen[code] = (column, spec.scale_of(code))
+        if not chosen:
+            raise ParameterError(
+                "denominate='framework' was asked for, but no indicator of the framework has a "
+                "'denominator' attribute (COINr's iMeta 'Denominator' column). Add one, or pass "
+                "a mapping {indicator: column}."
+            )
+        return spec, chosen
+
+    def _resolve_impute(self) -> Imputer | None:
+        if self.impute is None or (isinstance(self.impute, str) and self.impute == "none"):
+            return None
+        return get_imputer(self.impute)
+
+    def _resolve_treat(self) -> dict[str, Treatment] | None:
+        spec = self.treat
+        fw = self.framework
+        if spec is None:
+            return None
+        if not isinstance(spec, Mapping):
+            method = get_treatment(spec)
+            return dict.fromkeys(fw.indicators, method)
+        default = get_treatment(spec.get(_DEFAULT_KEY, "default"))
+        chosen: dict[str, Treatment] = {}
+        for key, value in spec.items():
+            if key == _DEFAULT_KEY:
+                continue
+            if key not in fw:
+                raise ParameterError(
+                    f"The 'treat' mapping of CompositeIndex names '{key}', which is not a node of "
+                    f"the framework. Use indicator or aggregate codes, or '{_DEFAULT_KEY}'."
+                )
+            chosen[str(key)] = get_treatment(value)
+        out = {}
+        for code in fw.indicators:
+            method = default
+            for candidate in (code, *fw.ancestors(code)):
+                if candidate in chosen:
+                    method = chosen[candidate]
+                    break
+            out[code] = method
+        return out
+
     # ------------------------------------------------------------------- access
     def normalizer(self, indicator: str) -> Any:
         """The normaliser applied to an indicator."""
@@ -183,10 +328,18 @@ class CompositeIndex:
             raise ParameterError(f"'{node}' is an indicator; only aggregates have an aggregator.")
         return self._aggregators[node]  # type: ignore[attr-defined]
 
+    def treatment(self, indicator: str) -> Treatment | None:
+        """The outlier treatment applied to an indicator (None without a treatment step)."""
+        self.framework.node(indicator)
+        chosen = self._treatments  # type: ignore[attr-defined]
+        return None if chosen is None else chosen[indicator]
+
     def with_framework(self, framework: Framework) -> CompositeIndex:
         """The same methods on another framework (for example with other weights)."""
         return CompositeIndex(framework, normalize=self.normalize, aggregate=self.aggregate,
-                              min_coverage=self.min_coverage, missing=self.missing)
+                              min_coverage=self.min_coverage, missing=self.missing,
+                              denominate=self.denominate, impute=self.impute,
+                              screen=self.screen, treat=self.treat)
 
     def with_weights(self, weights: Any, **kwargs: Any) -> CompositeIndex:
         """The same model with other weights (see :meth:`Framework.with_weights`)."""
@@ -199,9 +352,15 @@ class CompositeIndex:
             return repr(spec) if isinstance(spec, str) else type(spec).__name__ + "(...)" \
                 if callable(spec) and not hasattr(spec, "name") else repr(spec)
 
+        steps = "".join(
+            f", {name}={show(value)}"
+            for name, value in (("denominate", self.denominate), ("impute", self.impute),
+                                ("screen", self.screen), ("treat", self.treat))
+            if value is not None
+        )
         return (
             f"CompositeIndex(framework={self.framework!r}, normalize={show(self.normalize)}, "
-            f"aggregate={show(self.aggregate)})"
+            f"aggregate={show(self.aggregate)}{steps})"
         )
 
     # ------------------------------------------------------------------ scoring
@@ -230,13 +389,14 @@ class CompositeIndex:
             If a chosen method cannot be applied (a constant indicator under
             min-max, a zero under a geometric mean, ...).
         """
-        stages, log = self.prepare(data)
-        units = tuple(str(u) for u in stages["raw"].index)
+        stages, log, reports = self._prepare(data)
         prepared = next(reversed(stages.values()))
+        units = tuple(str(u) for u in prepared.index)
         normalized = self._normalize(prepared, units, log)
         scores = self._aggregate(normalized, units, log)
         stages = {**stages, "normalized": normalized, "aggregated": scores}
-        return IndexResult(model=self, scores=scores, stages=stages, log=tuple(log))
+        return IndexResult(model=self, scores=scores, stages=stages, log=tuple(log),
+                           reports=reports)
 
     def prepare(self, data: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], list[StepRecord]]:
         """Validate the data and run the steps before normalisation.
@@ -250,17 +410,256 @@ class CompositeIndex:
         -------
         stages : dict of str to DataFrame
             ``"raw"`` (the indicator columns as floats) followed by one table per
-            preparation step, in order; the last one is what gets normalised.
+            preparation step, in order (``"denominated"``, ``"imputed"``,
+            ``"screened"``, ``"treated"``, as configured); the last one is what
+            gets normalised.
         log : list of StepRecord
             What each step did.
+
+        Raises
+        ------
+        DataError
+            For invalid data (see :meth:`score`), a missing, non-numeric, zero or
+            negative denominator, a missing grouping column, or (with
+            ``missing="error"``) values still missing after the steps.
+        MethodError
+            If a step cannot be applied (a group with no observed value to impute
+            from, an indicator with too few values to test for outliers, ...).
         """
+        stages, log, _ = self._prepare(data)
+        return stages, log
+
+    def _prepare(
+        self, data: pd.DataFrame
+    ) -> tuple[dict[str, pd.DataFrame], list[StepRecord], dict[str, pd.DataFrame]]:
+        fills = self._imputer is not None or self.screen is not None  # type: ignore[attr-defined]
         raw = check_data(data, self.framework.indicators,
-                         allow_missing=self.missing == "reweight")
+                         allow_missing=self.missing == "reweight" or fills)
         log = [
             StepRecord("raw", "input", f"{raw.shape[0]} units x {raw.shape[1]} indicators, "
                        f"{int(raw.isna().to_numpy().sum())} missing values"),
         ]
-        return {"raw": raw}, log
+        stages = {"raw": raw}
+        reports: dict[str, pd.DataFrame] = {}
+        table = raw
+        if self._denominators is not None:  # type: ignore[attr-defined]
+            table = self._run_denominate(data, table, log, reports)
+            stages["denominated"] = table
+        screen = self.screen
+        if screen is not None and screen.before_impute:
+            table = self._run_screen(table, log, reports)
+            stages["screened"] = table
+        if self._imputer is not None:  # type: ignore[attr-defined]
+            table = self._run_impute(data, table, log, reports)
+            stages["imputed"] = table
+        if screen is not None and not screen.before_impute:
+            table = self._run_screen(table, log, reports)
+            stages["screened"] = table
+        if self._treatments is not None:  # type: ignore[attr-defined]
+            table = self._run_treat(table, log, reports)
+            stages["treated"] = table
+        if self.missing == "error":
+            left = table.isna().to_numpy()
+            if left.any():
+                i, j = (int(v) for v in np.argwhere(left)[0])
+                raise DataError(
+                    f"Indicator '{table.columns[j]}' is missing for unit {table.index[i]!r} (and "
+                    f"{int(left.sum()) - 1} more) after the preparation steps, and the model has "
+                    "missing='error'. Impute them, or use missing='reweight'."
+                )
+        return stages, log, reports
+
+    # ------------------------------------------------------------ preparation
+    def _run_denominate(
+        self, data: pd.DataFrame, table: pd.DataFrame, log: list[StepRecord],
+        reports: dict[str, pd.DataFrame],
+    ) -> pd.DataFrame:
+        spec, chosen = self._denominators  # type: ignore[attr-defined]
+        codes = list(chosen)
+        columns = [chosen[c][0] for c in codes]
+        absent = sorted({c for c in columns if c not in data.columns})
+        if absent:
+            needing = [code for code in codes if chosen[code][0] in absent]
+            raise DataError(
+                f"The data has no denominator column {', '.join(map(repr, absent))}, needed for "
+                f"indicator(s) {', '.join(needing)}. Add the column to the data table passed "
+                "to score (COINr's iData keeps denominators next to the indicators)."
+            )
+        D = np.empty((len(table), len(codes)))
+        for j, column in enumerate(columns):
+            col = data.loc[table.index, column]
+            if isinstance(col, pd.DataFrame):
+                raise DataError(f"The denominator column {column!r} appears more than once.")
+            if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
+                numbers = pd.to_numeric(col, errors="coerce")
+                bad = col[numbers.isna() & col.notna()]
+                example = (f" (e.g. {bad.iloc[0]!r} for unit {bad.index[0]!r})"
+                           if len(bad) else "")
+                raise DataError(
+                    f"The denominator column {column!r} (of indicator {codes[j]!r}) is not "
+                    f"numeric: dtype {col.dtype}{example}. Convert it to numbers."
+                )
+            D[:, j] = col.to_numpy(dtype=float, na_value=np.nan)
+        X = table[codes].to_numpy(dtype=float)
+        scale = np.array([chosen[c][1] for c in codes])
+        units = tuple(str(u) for u in table.index)
+        values, created = denominate(X, D, scale, codes=codes, denominators=columns,
+                                     units=units, missing=spec.missing)
+        out = table.copy()
+        out[codes] = values
+        reports["denomination"] = pd.DataFrame(
+            {"denominator": columns, "scale": scale, "missing_created": created.sum(axis=0)},
+            index=pd.Index(codes, name="indicator"),
+        )
+        shown = ", ".join(f"{c} / {chosen[c][0]}" + (f" * {chosen[c][1]:g}"
+                                                     if chosen[c][1] != 1 else "")
+                          for c in codes)
+        log.append(StepRecord("denominated", "denominate", shown))
+        for col in np.flatnonzero(created.any(axis=0)):
+            lost = [units[int(i)] for i in np.flatnonzero(created[:, col])]
+            log.append(StepRecord(
+                "denominated", "denominate",
+                f"{codes[col]} set missing for {', '.join(lost)}: denominator {columns[col]} "
+                "missing",
+            ))
+        return out
+
+    def _run_impute(
+        self, data: pd.DataFrame, table: pd.DataFrame, log: list[StepRecord],
+        reports: dict[str, pd.DataFrame],
+    ) -> pd.DataFrame:
+        imputer = self._imputer  # type: ignore[attr-defined]
+        units = tuple(str(u) for u in table.index)
+        column = imputer.by
+        groups = None
+        labels: tuple[str, ...] = ()
+        group_values = None
+        if column is not None:
+            if column not in data.columns:
+                raise DataError(
+                    f"The data has no grouping column {column!r} for {_method_name(imputer)} "
+                    "imputation. Add it to the data table passed to score."
+                )
+            group_values = data.loc[table.index, column]
+            numbers, uniques = pd.factorize(group_values, use_na_sentinel=True)
+            groups = np.asarray(numbers, dtype=np.intp)
+            labels = tuple(str(u) for u in uniques)
+        ctx = ImputationContext(tuple(table.columns), units, groups, labels, column)
+        X = table.to_numpy(dtype=float)
+        result = np.asarray(imputer(X, ctx), dtype=float)
+        if result.shape != X.shape:
+            raise MethodError(
+                f"The imputer {_method_name(imputer)} returned shape {result.shape}; expected "
+                f"{X.shape}."
+            )
+        missing = np.isnan(X)
+        # Observed values are copied through whatever the imputer returned.
+        values = np.where(missing, result, X)
+        if np.isinf(values).any():
+            j = int(np.argwhere(np.isinf(values))[0, 1])
+            raise MethodError(
+                f"The imputer {_method_name(imputer)} produced an infinite value for indicator "
+                f"'{table.columns[j]}'."
+            )
+        filled = missing & ~np.isnan(values)
+        left = missing & np.isnan(values)
+        out = pd.DataFrame(values, index=table.index, columns=table.columns)
+        name = _method_name(imputer) + (f"({column})" if column else "")
+        reports["imputation"] = pd.DataFrame(
+            {"method": name, "n_imputed": filled.sum(axis=0), "n_missing_left": left.sum(axis=0)},
+            index=pd.Index(table.columns, name="indicator"),
+        )
+        rows, cols = np.nonzero(filled.T)
+        cells = pd.DataFrame({
+            "indicator": table.columns[rows],
+            "unit": table.index[cols],
+            "value": values[cols, rows],
+        })
+        if group_values is not None:
+            cells["group"] = group_values.to_numpy()[cols]
+        reports["imputed_cells"] = cells
+        detail = f"{int(filled.sum())} values in {int(filled.any(axis=0).sum())} indicators"
+        if left.any():
+            detail += f"; {int(left.sum())} left missing"
+            warnings.warn(
+                f"Imputation with {name} left {int(left.sum())} value(s) missing (e.g. indicator "
+                f"'{table.columns[int(np.argwhere(left)[0, 1])]}'); they are aggregated over the "
+                "available indicators.",
+                SpindexWarning,
+                stacklevel=4,
+            )
+        log.append(StepRecord("imputed", name, detail))
+        return out
+
+    def _run_screen(
+        self, table: pd.DataFrame, log: list[StepRecord], reports: dict[str, pd.DataFrame]
+    ) -> pd.DataFrame:
+        screen = self.screen
+        assert screen is not None
+        kept, report = screen(table)
+        reports["screening"] = report
+        removed = [str(u) for u in report.index[~report["included"].to_numpy()]]
+        detail = f"kept {len(kept)} of {len(table)} units"
+        if removed:
+            detail += f"; removed {', '.join(removed)}"
+        log.append(StepRecord("screened", screen.describe(), detail))
+        empty = [str(c) for c in kept.columns[kept.isna().all(axis=0).to_numpy()]]
+        if empty:
+            raise DataError(
+                f"After screening, indicator(s) {', '.join(empty)} have no observed value. Lower "
+                "the screening threshold or drop them from the framework."
+            )
+        return kept
+
+    def _run_treat(
+        self, table: pd.DataFrame, log: list[StepRecord], reports: dict[str, pd.DataFrame]
+    ) -> pd.DataFrame:
+        chosen: dict[str, Treatment] = self._treatments  # type: ignore[attr-defined]
+        out = table.copy()
+        units = table.index
+        rows: dict[str, dict[str, Any]] = {}
+        points: list[dict[str, Any]] = []
+        lines: list[StepRecord] = []
+        # Treatment is sequential within an indicator, so the loop is over indicators.
+        for code in table.columns:
+            x = table[code].to_numpy(dtype=float)
+            outcome = chosen[code](x, code)
+            out[code] = outcome.values
+            winsorised = [*outcome.high, *outcome.low]
+            rows[code] = {
+                "method": _method_name(chosen[code]),
+                "status": outcome.status,
+                "n_winsorised": outcome.n_winsorised,
+                "n_tried": outcome.n_tried,
+                "units": tuple(units[i] for i in sorted(winsorised)),
+                "skew_before": outcome.skew_before,
+                "kurtosis_before": outcome.kurtosis_before,
+                "passed_before": outcome.passed_before,
+                "skew_after": outcome.skew_after,
+                "kurtosis_after": outcome.kurtosis_after,
+                "passed_after": outcome.passed_after,
+                "detail": outcome.detail,
+            }
+            for side, positions in (("high", outcome.high), ("low", outcome.low)):
+                for i in positions:
+                    points.append({"indicator": code, "unit": units[i], "side": side,
+                                   "old": x[i], "new": outcome.values[i]})
+            if outcome.status not in ("passed", "untreated"):
+                what = (f"winsorised {outcome.n_winsorised} point(s): "
+                        f"{', '.join(str(units[i]) for i in sorted(winsorised))}"
+                        if outcome.status == "winsorised" else
+                        f"{outcome.status}: {outcome.detail}")
+                lines.append(StepRecord("treated", _method_name(chosen[code]), f"{code} {what}"))
+        report = pd.DataFrame.from_dict(rows, orient="index")
+        report.index.name = "indicator"
+        reports["treatment"] = report
+        reports["treated_points"] = pd.DataFrame(
+            points, columns=["indicator", "unit", "side", "old", "new"])
+        counts = report["status"].value_counts()
+        summary = ", ".join(f"{int(n)} {status}" for status, n in counts.items())
+        log.append(StepRecord("treated", "treat", f"{len(report)} indicators: {summary}"))
+        log.extend(lines)
+        return out
 
     def normalized(self, data: pd.DataFrame) -> pd.DataFrame:
         """The normalised indicator table (after preparation), units x indicators."""

@@ -56,12 +56,15 @@ class IndexResult:
         Every intermediate table, in pipeline order (see :meth:`stage`).
     log : tuple of StepRecord
         What each step did, in order: the audit trail of the run.
+    reports : mapping of str to DataFrame
+        What the preparation steps did, in detail (see :meth:`report`).
     """
 
     model: CompositeIndex
     scores: pd.DataFrame
     stages: Mapping[str, pd.DataFrame]
     log: tuple[StepRecord, ...] = ()
+    reports: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _ranks: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
@@ -129,6 +132,85 @@ class IndexResult:
     def stage_names(self) -> tuple[str, ...]:
         """Names of the stored stages in pipeline order."""
         return tuple(self.stages)
+
+    def report(self, name: str) -> pd.DataFrame:
+        """A detailed report of a preparation step.
+
+        Parameters
+        ----------
+        name : str
+            One of the reports the model's steps produced:
+            ``"denomination"`` (per indicator: denominator, scale, values made
+            missing), ``"imputation"`` (per indicator: method, values imputed and
+            left missing), ``"imputed_cells"`` (one row per imputed value),
+            ``"screening"`` (per unit: coverage, non-zero share, forced,
+            included), ``"treatment"`` (per indicator, see :attr:`treatment`) and
+            ``"treated_points"`` (one row per winsorised value).
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy.
+
+        Raises
+        ------
+        ParameterError
+            If the model has no step that produces this report.
+
+        Examples
+        --------
+        >>> import spindex as sp
+        >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
+        >>> res = sp.CompositeIndex(fw, impute="mean", treat="default").score(
+        ...     sp.datasets.load("asem"))
+        >>> int(res.report("imputation")["n_imputed"].sum())
+        63
+        >>> res.treated_points.query("indicator == 'Goods'")[["unit", "old", "new"]]
+          unit       old       new
+        4  DEU  1919.194  849.3303
+        5  CHN  1713.619  849.3303
+        """
+        if name not in self.reports:
+            steps = {"denomination": "denominate", "imputation": "impute",
+                     "imputed_cells": "impute", "screening": "screen",
+                     "treatment": "treat", "treated_points": "treat"}
+            hint = (f" The model has no {steps[name]!r} step: pass {steps[name]}=... to "
+                    "CompositeIndex." if name in steps else "")
+            raise ParameterError(
+                f"The report must be one of {sorted(self.reports)}. Got {name!r} instead.{hint}"
+            )
+        return self.reports[name].copy()
+
+    @property
+    def treatment(self) -> pd.DataFrame:
+        """The outlier-treatment log, one row per indicator.
+
+        Columns: ``method``, ``status`` (``"passed"``, ``"winsorised"``,
+        ``"log"``, ``"boxcox"``, ``"function"`` or ``"untreated"``),
+        ``n_winsorised`` (points, tied values counting as several),
+        ``n_tried`` (points winsorised before a fallback replaced them),
+        ``units`` (the winsorised units), ``skew_before``,
+        ``kurtosis_before``, ``passed_before``, ``skew_after``,
+        ``kurtosis_after``, ``passed_after`` and ``detail``. The old and new
+        value of every winsorised point are in :attr:`treated_points`.
+        """
+        return self.report("treatment")
+
+    @property
+    def treated_points(self) -> pd.DataFrame:
+        """One row per winsorised value: indicator, unit, side, old and new value."""
+        return self.report("treated_points")
+
+    @property
+    def imputation(self) -> pd.DataFrame:
+        """What imputation did per indicator (see :meth:`report`, ``"imputed_cells"``
+        for each value)."""
+        return self.report("imputation")
+
+    @property
+    def screening(self) -> pd.DataFrame:
+        """Data availability of every unit and whether screening kept it."""
+        return self.report("screening")
 
     def contributions(self, level: int | str = 1) -> pd.DataFrame:
         """Each node's part of each unit's index score.

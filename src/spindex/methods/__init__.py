@@ -1,4 +1,4 @@
-"""Pure array methods: normalisation and aggregation.
+"""Pure array methods: denomination, imputation, outlier treatment, normalisation and aggregation.
 
 Each method is an immutable value object with a ``name`` and a ``__call__`` on
 numpy arrays; :func:`get_normalizer` and :func:`get_aggregator` resolve a name,
@@ -20,6 +20,17 @@ from spindex.methods.aggregate import (
     WeightedMedian,
     get_aggregator,
 )
+from spindex.methods.denominate import Denominate, denominate
+from spindex.methods.impute import (
+    FunctionImputer,
+    GroupMean,
+    GroupMedian,
+    ImputationContext,
+    Imputer,
+    MeanImputer,
+    MedianImputer,
+    get_imputer,
+)
 from spindex.methods.normalize import (
     NORMALIZERS,
     Borda,
@@ -38,6 +49,18 @@ from spindex.methods.normalize import (
     ZScore,
     get_normalizer,
 )
+from spindex.methods.treat import (
+    BoxCox,
+    FunctionTreatment,
+    LogTransform,
+    NoTreatment,
+    Treatment,
+    TreatmentOutcome,
+    Winsorize,
+    get_treatment,
+    kurtosis,
+    skewness,
+)
 
 __all__ = [
     "AGGREGATORS",
@@ -46,28 +69,48 @@ __all__ = [
     "Aggregator",
     "Arithmetic",
     "Borda",
+    "BoxCox",
     "Copeland",
+    "Denominate",
     "DistanceToMax",
     "DistanceToReference",
     "DistanceToTarget",
     "FloatArray",
     "FractionOfMax",
     "FunctionAggregator",
+    "FunctionImputer",
     "FunctionNormalizer",
+    "FunctionTreatment",
     "GeneralizedMean",
     "Geometric",
     "Goalposts",
+    "GroupMean",
+    "GroupMedian",
     "Harmonic",
     "Identity",
+    "ImputationContext",
+    "Imputer",
+    "LogTransform",
     "MazziottaPareto",
+    "MeanImputer",
+    "MedianImputer",
     "MinMax",
+    "NoTreatment",
     "NormalizationContext",
     "Normalizer",
     "PercentileRank",
     "Rank",
     "Scaled",
+    "Treatment",
+    "TreatmentOutcome",
     "WeightedMedian",
+    "Winsorize",
     "ZScore",
+    "denominate",
     "get_aggregator",
+    "get_imputer",
     "get_normalizer",
+    "get_treatment",
+    "kurtosis",
+    "skewness",
 ]
