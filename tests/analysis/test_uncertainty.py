@@ -146,3 +146,10 @@ class TestBadInput:
     def test_nothing_uncertain(self) -> None:
         with pytest.raises(ParameterError, match="Nothing is uncertain"):
             run(weights=None)
+
+
+def test_switch_that_changes_the_units_is_refused(asem_framework, asem_data) -> None:
+    model = sp.CompositeIndex(asem_framework, normalize=sp.MinMax(1, 100))
+    with pytest.raises(ParameterError, match="same units"):
+        sp.uncertainty(model, asem_data, weights=0.1, n=10,
+                       screen=[None, sp.Screen(min_coverage=0.95, before_impute=True)])

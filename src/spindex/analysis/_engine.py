@@ -247,6 +247,13 @@ class CompiledModel:
         self._dynamic = frozenset(dynamic)
         results = [v.score(self.data) for v in self.variants]
         self.units = tuple(results[0].scores.index)
+        for v, r in zip(self.variants[1:], results[1:], strict=True):
+            if tuple(r.scores.index) != self.units:
+                raise ParameterError(
+                    "Every variant must score the same units, but one of them keeps "
+                    f"{len(r.scores)} units instead of {len(self.units)} (a screening choice?). "
+                    f"Screen the data once, before the analysis. Variant: {v!r}"
+                )
         self.nominal_scores = [r.scores for r in results]
         self._values = [r.scores.to_numpy(dtype=float) for r in results]
         self._nodes: list[list[_Node]] = []
