@@ -7,7 +7,14 @@
 (51, 60)
 """
 
-from spindex import datasets
+from spindex import analysis, datasets, weighting
+from spindex.analysis.correlation import (
+    Correlations,
+    correlation_matrix,
+    correlations,
+    cronbach_alpha,
+    group_pca,
+)
 from spindex.analysis.dominance import (
     DominanceResult,
     dominance,
@@ -77,6 +84,7 @@ __all__ = [
     "BoxCox",
     "CompositeIndex",
     "Copeland",
+    "Correlations",
     "DataChecks",
     "DataError",
     "Denominate",
@@ -128,12 +136,18 @@ __all__ = [
     "Winsorize",
     "ZScore",
     "__version__",
+    "analysis",
+    "correlation_matrix",
+    "correlations",
+    "cronbach_alpha",
     "data_checks",
     "datasets",
     "dominance",
     "dominance_matrix",
+    "group_pca",
     "simplex_share",
     "smaa",
     "sobol",
     "uncertainty",
+    "weighting",
 ]

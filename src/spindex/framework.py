@@ -133,6 +133,7 @@ class Framework:
     _by_code: Mapping[str, Node] = field(init=False, repr=False)
     _children: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     _root: str = field(init=False, repr=False)
+    _weight_sets: Mapping[str, Mapping[str, float]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         nodes, by_code, children, root = _validate(tuple(self.nodes))
@@ -140,6 +141,7 @@ class Framework:
         object.__setattr__(self, "_by_code", FrozenMapping(by_code))
         object.__setattr__(self, "_children", FrozenMapping(children))
         object.__setattr__(self, "_root", root)
+        object.__setattr__(self, "_weight_sets", FrozenMapping({}))
 
     # ------------------------------------------------------------------ builders
     @classmethod
@@ -527,11 +529,13 @@ class Framework:
         Parameters
         ----------
         level : int or str, default 1
-            Level whose nodes to return (1 = indicators).
+            Level whose nodes to return (1 = indicators), or ``"all"`` for every
+            node of the tree in framework order (the root's is 1; the nodes of
+            each level sum to 1).
         """
         nw = self.normalized_weights()
         out = {}
-        for code in self.level(level):
+        for code in self.codes if level == "all" else self.level(level):
             w = nw[code]
             for a in self.ancestors(code):
                 w *= nw[a]
@@ -636,7 +640,104 @@ class Framework:
             replace(n, weight=_parse_weight(n.code, new[n.code])) if n.code in new else n
             for n in self.nodes
         )
-        return Framework(nodes)
+        return self._keep_weight_sets(Framework(nodes))
+
+    # ------------------------------------------------------------------ weight sets
+    @property
+    def weight_sets(self) -> pd.DataFrame:
+        """The named weight sets: one column per set, one row per node (the root excluded).
+
+        A set stores a weight for every node that existed when it was made; a
+        node added later shows ``NaN`` and keeps its current weight when the set
+        is used. The active weights are :attr:`weights`.
+        """
+        codes = [c for c in self.codes if c != self._root]
+        return pd.DataFrame(
+            {name: pd.Series(dict(ws), dtype=float).reindex(codes)
+             for name, ws in self._weight_sets.items()},
+            index=pd.Index(codes), dtype=float,
+        )
+
+    def weight_set(self, name: str) -> pd.Series:
+        """The weights of one named set, keyed by code (only the nodes it covers)."""
+        try:
+            ws = self._weight_sets[name]
+        except KeyError:
+            known = ", ".join(repr(k) for k in self._weight_sets) or "none"
+            raise FrameworkError(
+                f"This framework has no weight set named {name!r}; known sets: {known}. "
+                "Add one with with_weight_set(name, weights)."
+            ) from None
+        return pd.Series(dict(ws), name=name, dtype=float)
+
+    def with_weight_set(
+        self,
+        name: str,
+        weights: Mapping[str, float] | pd.Series | Sequence[float] | float,
+        *,
+        level: int | str | None = None,
+        node: str | None = None,
+    ) -> Framework:
+        """A copy that also stores a named alternative weight set (the active weights unchanged).
+
+        Parameters
+        ----------
+        name : str
+            Name of the set; an existing set of that name is replaced.
+        weights, level, node
+            As for :meth:`with_weights`. Nodes the weights do not name keep
+            their current weight in the set, so a set is a complete snapshot and
+            overriding one level or node leaves the others alone.
+
+        Returns
+        -------
+        Framework
+
+        Raises
+        ------
+        FrameworkError
+            For an empty name or weights :meth:`with_weights` would refuse
+            (unknown codes, negative values, all-zero siblings).
+
+        Examples
+        --------
+        >>> fw = Framework.from_dict({"code": "I", "children": [{"code": "a"}, {"code": "b"}]})
+        >>> fw = fw.with_weight_set("expert", {"a": 3.0})
+        >>> fw.weight_sets["expert"].to_dict()
+        {'a': 3.0, 'b': 1.0}
+        >>> float(fw.use_weight_set("expert").normalized_weights()["a"])
+        0.75
+        """
+        if not isinstance(name, str) or not name.strip():
+            raise FrameworkError(f"A weight set needs a non-empty name; got {name!r}.")
+        candidate = self.with_weights(weights, level=level, node=node)
+        snapshot = {n.code: n.weight for n in candidate.nodes if n.code != self._root}
+        sets = {**self._weight_sets, name: FrozenMapping(snapshot)}
+        return self._keep_weight_sets(Framework(self.nodes), sets)
+
+    def use_weight_set(self, name: str) -> Framework:
+        """A copy whose active weights are those of a named set (the sets are kept).
+
+        Raises
+        ------
+        FrameworkError
+            If there is no set of that name.
+        """
+        return self.with_weights(self.weight_set(name))
+
+    def without_weight_set(self, name: str) -> Framework:
+        """A copy without a named weight set."""
+        self.weight_set(name)
+        sets = {k: v for k, v in self._weight_sets.items() if k != name}
+        return self._keep_weight_sets(Framework(self.nodes), sets)
+
+    def _keep_weight_sets(
+        self, other: Framework, sets: Mapping[str, Mapping[str, float]] | None = None
+    ) -> Framework:
+        """Give ``other`` (a fresh copy) this framework's weight sets, or ``sets``."""
+        chosen = self._weight_sets if sets is None else sets
+        object.__setattr__(other, "_weight_sets", FrozenMapping(dict(chosen)))
+        return other
 
     def drop(self, *codes: str) -> Framework:
         """A copy without the given nodes (and everything below them).
@@ -667,7 +768,19 @@ class Framework:
                     gone.add(n.code)
                     changed = True
         records = [_node_record(n) for n in self.nodes if n.code not in gone]
-        return Framework.from_records(records)
+        smaller = Framework.from_records(records)
+        sets = {}
+        for set_name, ws in self._weight_sets.items():
+            kept = {c: w for c, w in ws.items() if c in smaller}
+            try:
+                smaller.with_weights(kept)
+            except FrameworkError as err:
+                raise FrameworkError(
+                    f"After the drop, the weight set {set_name!r} is invalid: {err} Remove it "
+                    "first with without_weight_set."
+                ) from None
+            sets[set_name] = FrozenMapping(kept)
+        return self._keep_weight_sets(smaller, sets)
 
     def add(
         self,
@@ -697,13 +810,13 @@ class Framework:
         records = [_node_record(n) for n in self.nodes]
         records.append({"code": code, "parent": parent, "weight": weight,
                         "direction": direction, "name": name, **attrs})
-        return Framework.from_records(records)
+        return self._keep_weight_sets(Framework.from_records(records))
 
     # ------------------------------------------------------------------ display
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Framework):
             return NotImplemented
-        return self.nodes == other.nodes
+        return self.nodes == other.nodes and self._weight_sets == other._weight_sets
 
     def __hash__(self) -> int:
         return hash(tuple((n.code, n.parent, n.weight, n.direction) for n in self.nodes))
@@ -712,7 +825,10 @@ class Framework:
         per_level = ", ".join(
             f"{len(self.level(lv))} at level {lv}" for lv in range(1, self.n_levels + 1)
         )
-        return f"<Framework root='{self._root}': {len(self.nodes)} nodes ({per_level})>"
+        sets = ""
+        if self._weight_sets:
+            sets = "; weight sets: " + ", ".join(repr(k) for k in self._weight_sets)
+        return f"<Framework root='{self._root}': {len(self.nodes)} nodes ({per_level}){sets}>"
 
     def tree(self) -> str:
         """A text drawing of the tree with normalised weights and directions."""
