@@ -21,6 +21,13 @@ from spindex.analysis.dominance import (
     dominance_matrix,
     simplex_share,
 )
+from spindex.analysis.importance import (
+    ImportanceResult,
+    OptimizedWeights,
+    importance,
+    optimize_weights,
+)
+from spindex.analysis.removal import RemovalResult, remove_indicators
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
 from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
 from spindex.analysis.sobol import SobolResult, sobol
@@ -107,6 +114,7 @@ __all__ = [
     "GroupMedian",
     "Harmonic",
     "Identity",
+    "ImportanceResult",
     "Imputer",
     "IndexResult",
     "LogTransform",
@@ -117,9 +125,11 @@ __all__ = [
     "MinMax",
     "NoTreatment",
     "Node",
+    "OptimizedWeights",
     "ParameterError",
     "PercentileRank",
     "Rank",
+    "RemovalResult",
     "SMAAResult",
     "Scaled",
     "Screen",
@@ -145,6 +155,9 @@ __all__ = [
     "dominance",
     "dominance_matrix",
     "group_pca",
+    "importance",
+    "optimize_weights",
+    "remove_indicators",
     "simplex_share",
     "smaa",
     "sobol",

@@ -1,0 +1,83 @@
+"""Properties of importance and removal that hold exactly (up to rounding)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import spindex as sp
+from spindex.analysis.importance import correlation_ratio, importance
+from spindex.analysis.removal import remove_indicators
+from spindex.testing import framework_and_data
+
+AFFINE = st.sampled_from([(1e-6, 0.0), (1e6, -3.0), (0.37, 12.0), (144.0, 1e3)])
+
+
+@given(case=framework_and_data(min_units=8, max_units=20, missing=True), data=st.data(),
+       normalize=st.sampled_from(["minmax", "zscore"]), transform=AFFINE)
+def test_importance_unchanged_by_a_unit_change(case, data, normalize, transform) -> None:
+    """x -> a x + b (a > 0) leaves min-max and z-score values as they were, so the index and
+    every importance stay put (to rounding)."""
+    fw, table = case
+    code = data.draw(st.sampled_from(fw.indicators))
+    model = sp.CompositeIndex(fw, normalize=normalize)
+    index = model.score(table).index
+    assume(index.notna().sum() >= 5 and np.ptp(index.dropna()) > 1e-6)
+    assume((table.notna() & index.notna().to_numpy()[:, None]).sum().min() >= 5)
+    a, b = transform
+    changed = table.copy()
+    changed[code] = a * changed[code] + b
+    before, after = importance(model, table), importance(model, changed)
+    np.testing.assert_allclose(after.main_effect, before.main_effect, atol=1e-6)
+    np.testing.assert_allclose(after.pearson_r2, before.pearson_r2, atol=1e-9)
+
+
+@given(x=st.lists(st.integers(-50, 50), min_size=8, max_size=40), data=st.data(),
+       transform=AFFINE, smoother=st.sampled_from(["spline", "local_linear"]))
+def test_correlation_ratio_affine_invariance_and_bounds(x, data, transform, smoother) -> None:
+    """The estimate depends on x only through its order and spacing: affine maps of x (and
+    of y) do not change it. The spline estimate is a share of variance, in [0, 1], and at least
+    the squared Pearson correlation (its penalty leaves straight lines alone)."""
+    xa = np.array(x, dtype=float)
+    assume(np.ptp(xa) > 0)
+    y = np.array(data.draw(st.lists(st.integers(-50, 50), min_size=len(x), max_size=len(x))),
+                 dtype=float)
+    assume(np.ptp(y) > 0)
+    a, b = transform
+    s = correlation_ratio(xa, y, smoother=smoother)
+    np.testing.assert_allclose(correlation_ratio(a * xa + b, y, smoother=smoother), s, atol=1e-6)
+    np.testing.assert_allclose(correlation_ratio(xa, a * y + b, smoother=smoother), s, atol=1e-6)
+    if smoother == "spline":
+        assert np.corrcoef(xa, y)[0, 1] ** 2 - 1e-9 <= s <= 1 + 1e-12
+
+
+@given(case=framework_and_data(min_units=3, max_units=12, missing=True), data=st.data())
+def test_removing_a_zero_weight_indicator_changes_nothing(case, data) -> None:
+    """A weight-0 indicator contributes nothing, so leaving it out changes no score; ranks move
+    only where scores were tied to rounding."""
+    fw, table = case
+    candidates = [
+        c for c in fw.indicators
+        if any(s != c for s in fw.children(fw.parent(c)))  # type: ignore[arg-type]
+    ]
+    assume(candidates)
+    code = data.draw(st.sampled_from(candidates))
+    zeroed = fw.with_weights({code: 0.0})
+    model = sp.CompositeIndex(zeroed, aggregate=data.draw(st.sampled_from(
+        ["arithmetic", "harmonic", sp.GeneralizedMean(p=2.0)])), normalize=sp.MinMax(1, 100))
+    rem = remove_indicators(model, table, nodes=[code])
+    full = model.score(table).scores
+    # Units observed only on the removed indicator have no index either way (weight 0).
+    left = table.drop(index=list(rem.unranked[code]))
+    assert full.loc[list(rem.unranked[code]), fw.root].isna().all()
+    reduced = model.with_framework(zeroed.drop(code)).score(left).scores
+    common = list(reduced.columns)
+    np.testing.assert_allclose(reduced.to_numpy(), full.loc[left.index, common].to_numpy(),
+                               atol=1e-9)
+    index = full[fw.root].round(6)
+    untied = index.notna() & ~index.duplicated(keep=False)
+    change = rem.rank_change[code]
+    assert (change[untied] == 0).all()
+    pd.testing.assert_series_equal(change.isna(), full[fw.root].isna().rename(code))
