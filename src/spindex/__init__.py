@@ -33,6 +33,13 @@ from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
 from spindex.analysis.sobol import SobolResult, sobol
 from spindex.analysis.uncertainty import UncertaintyResult, uncertainty
 from spindex.checks import DataChecks, Screen, data_checks
+from spindex.dyadic import (
+    DyadicAggregate,
+    aggregate_dyadic,
+    convert_currency,
+    exchange_rates,
+    per_target,
+)
 from spindex.errors import (
     DataError,
     FrameworkError,
@@ -81,10 +88,17 @@ from spindex.methods import (
 )
 from spindex.model import CompositeIndex
 from spindex.result import IndexResult
+from spindex.softpower import (
+    PILLARS,
+    soft_power_catalogue,
+    soft_power_framework,
+    soft_power_model,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "PILLARS",
     "Arithmetic",
     "Borda",
     "BoundedSimplex",
@@ -100,6 +114,7 @@ __all__ = [
     "DistanceToReference",
     "DistanceToTarget",
     "DominanceResult",
+    "DyadicAggregate",
     "FractionOfMax",
     "Framework",
     "FrameworkError",
@@ -146,7 +161,9 @@ __all__ = [
     "Winsorize",
     "ZScore",
     "__version__",
+    "aggregate_dyadic",
     "analysis",
+    "convert_currency",
     "correlation_matrix",
     "correlations",
     "cronbach_alpha",
@@ -154,13 +171,18 @@ __all__ = [
     "datasets",
     "dominance",
     "dominance_matrix",
+    "exchange_rates",
     "group_pca",
     "importance",
     "optimize_weights",
+    "per_target",
     "remove_indicators",
     "simplex_share",
     "smaa",
     "sobol",
+    "soft_power_catalogue",
+    "soft_power_framework",
+    "soft_power_model",
     "uncertainty",
     "weighting",
 ]
