@@ -46,7 +46,7 @@ __all__ = [
 
 #: Samples per random stream. Blocks are whole numbers of chunks, so the samples drawn for
 #: run i never depend on the block size, the worker count or the executor.
-CHUNK = 2048
+CHUNK = 8192
 
 #: Blocks submitted ahead of the one being reduced, when an executor runs them.
 _WINDOW = 16
@@ -76,7 +76,8 @@ def sorted_ranks(scores: FloatArray) -> tuple[np.ndarray, np.ndarray]:
     any_missing = bool(missing.any())
     if any_missing:
         key = np.where(missing, np.inf, key)  # missing scores sort last
-    order = np.argsort(key, axis=1, kind="stable")
+    # Any sort will do: tied units get the same rank whatever their order among themselves.
+    order = np.argsort(key, axis=1)
     sorted_key = np.take_along_axis(key, order, axis=1)
     n = s.shape[1]
     position = np.arange(1, n + 1, dtype=np.int32)
@@ -322,7 +323,7 @@ class CompiledModel:
                 share[int(k)] = parent * Wn[:, j]
         eff = np.column_stack([share[int(k)] for k in frontier])
         F = _forward(self._values[variant][:, frontier], p)
-        return _inverse(eff @ F.T, p)
+        return _inverse(_product(eff, F), p)
 
     @property
     def framework(self) -> Any:
@@ -379,8 +380,8 @@ class CompiledModel:
                 X = base[:, kids]  # units x k, the same for every sample
                 M = ~np.isnan(X)
                 F = np.where(M, _forward(np.where(M, X, 1.0), p), 0.0)
-                num = (F @ Wk.T).T
-                den = (M.astype(float) @ Wk.T).T
+                num = _product(Wk, F)
+                den = _product(Wk, M.astype(float))
                 count = np.broadcast_to(M.sum(axis=1), (n_samples, M.shape[0]))
             else:
                 C = np.stack(
@@ -427,6 +428,13 @@ class CompiledModel:
             rows = variants == v
             scores[rows] = self.evaluate(weights[rows], int(v))
         return scores
+
+
+def _product(W: FloatArray, X: FloatArray) -> FloatArray:
+    """``W @ X.T`` (samples x units) without BLAS: BLAS may split a product across threads
+    differently on another machine or worker, which changes the last bits; einsum's own loops
+    give the same bits everywhere, the promise of bit-identical results across executors."""
+    return np.einsum("sk,uk->su", W, X)
 
 
 def _forward(x: FloatArray, p: float) -> FloatArray:

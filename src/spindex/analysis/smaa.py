@@ -322,7 +322,8 @@ class _Task:
         return _Counts(
             ranks=_rank_counts(order, first, last),
             first=shares.sum(axis=0),
-            central=shares.T @ _normalised(W, self.groups),
+            # einsum, not BLAS: the same bits on every worker (see _engine._product).
+            central=np.einsum("su,sk->uk", shares, _normalised(W, self.groups)),
             wins=_pairwise_counts(-rank_of, strict=True),
         )
 
@@ -548,7 +549,7 @@ def smaa(
         Runs blocks in parallel (a thread or process pool, or ``client.get_executor()`` of a
         ``dask.distributed`` client).
     block_size : int, default 16384
-        Draws per block (rounded up to whole chunks of 2048).
+        Draws per block (rounded up to whole chunks of 8192).
 
     Returns
     -------
