@@ -7,7 +7,7 @@
 (51, 60)
 """
 
-from spindex import analysis, datasets, weighting
+from spindex import analysis, datasets, panel, weighting
 from spindex.analysis.correlation import (
     Correlations,
     correlation_matrix,
@@ -81,12 +81,23 @@ from spindex.methods import (
     PercentileRank,
     Rank,
     Scaled,
+    TimeImputer,
     Treatment,
     WeightedMedian,
     Winsorize,
     ZScore,
 )
 from spindex.model import CompositeIndex
+from spindex.panel import (
+    PanelAnalysis,
+    PanelResult,
+    panel_from_long,
+    panel_to_long,
+    score_panel,
+    smaa_panel,
+    trends,
+    uncertainty_panel,
+)
 from spindex.result import IndexResult
 from spindex.softpower import (
     PILLARS,
@@ -141,6 +152,8 @@ __all__ = [
     "NoTreatment",
     "Node",
     "OptimizedWeights",
+    "PanelAnalysis",
+    "PanelResult",
     "ParameterError",
     "PercentileRank",
     "Rank",
@@ -152,6 +165,7 @@ __all__ = [
     "SpindexError",
     "SpindexTypeError",
     "SpindexWarning",
+    "TimeImputer",
     "Treatment",
     "UncertaintyResult",
     "UniformSimplex",
@@ -175,14 +189,21 @@ __all__ = [
     "group_pca",
     "importance",
     "optimize_weights",
+    "panel",
+    "panel_from_long",
+    "panel_to_long",
     "per_target",
     "remove_indicators",
+    "score_panel",
     "simplex_share",
     "smaa",
+    "smaa_panel",
     "sobol",
     "soft_power_catalogue",
     "soft_power_framework",
     "soft_power_model",
+    "trends",
     "uncertainty",
+    "uncertainty_panel",
     "weighting",
 ]

@@ -49,6 +49,14 @@ from spindex.methods.normalize import (
     ZScore,
     get_normalizer,
 )
+from spindex.methods.panel_impute import (
+    TIME_METHODS,
+    PanelImputation,
+    TimeImputer,
+    gap_lengths,
+    impute_cross_section,
+    impute_time,
+)
 from spindex.methods.treat import (
     BoxCox,
     FunctionTreatment,
@@ -65,6 +73,7 @@ from spindex.methods.treat import (
 __all__ = [
     "AGGREGATORS",
     "NORMALIZERS",
+    "TIME_METHODS",
     "AggregationContext",
     "Aggregator",
     "Arithmetic",
@@ -98,19 +107,24 @@ __all__ = [
     "NoTreatment",
     "NormalizationContext",
     "Normalizer",
+    "PanelImputation",
     "PercentileRank",
     "Rank",
     "Scaled",
+    "TimeImputer",
     "Treatment",
     "TreatmentOutcome",
     "WeightedMedian",
     "Winsorize",
     "ZScore",
     "denominate",
+    "gap_lengths",
     "get_aggregator",
     "get_imputer",
     "get_normalizer",
     "get_treatment",
+    "impute_cross_section",
+    "impute_time",
     "kurtosis",
     "skewness",
 ]
