@@ -4,13 +4,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint typecheck pytest bench clean
+.PHONY: setup demo test lint typecheck pytest docs bench clean
 
 $(STAMP): pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "spindex needs Python >= 3.11; set PYTHON=python3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,plot,dask]"
+	$(PY) -m pip install --quiet -e ".[dev,plot,dask,docs]"
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -27,10 +27,15 @@ typecheck: setup
 pytest: setup
 	$(PY) -m pytest
 
-test: lint typecheck pytest
+# The site, then the examples of its pages (Sphinx's doctest builder); warnings are errors.
+docs: setup
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html -d docs/_build/doctrees docs docs/_build/html
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b doctest -d docs/_build/doctrees docs docs/_build/doctest
+
+test: lint typecheck pytest docs
 
 bench: setup
 	$(PY) benchmarks/bench_scoring.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis docs/_build docs/api
