@@ -104,3 +104,13 @@ def test_demo_answers_china_or_japan(demo_run):
     for stem in ("uncertainty", "uncertainty_inputs", "china_japan_thresholds",
                  "smaa_rank_acceptability", "smaa_central_weights"):
         assert (folder / f"{stem}.csv").exists(), stem
+
+
+def test_demo_writes_figures_and_report_when_matplotlib_is_there(demo_run):
+    pytest.importorskip("matplotlib")
+    _, text, folder = demo_run
+    for name in ("ranking.png", "china_japan_radar.png", "china_japan_flip.png",
+                 "rank_uncertainty.png", "report.html"):
+        path = folder / name
+        assert path.exists() and path.stat().st_size > 5_000, name
+    assert "Figures and report written" in text

@@ -7,7 +7,7 @@
 (51, 60)
 """
 
-from spindex import analysis, datasets, panel, weighting
+from spindex import analysis, datasets, panel, plot, weighting
 from spindex.analysis.correlation import (
     Correlations,
     correlation_matrix,
@@ -44,6 +44,7 @@ from spindex.errors import (
     DataError,
     FrameworkError,
     MethodError,
+    MissingDependencyError,
     ParameterError,
     SpindexError,
     SpindexTypeError,
@@ -98,6 +99,7 @@ from spindex.panel import (
     trends,
     uncertainty_panel,
 )
+from spindex.report import report, report_html
 from spindex.result import IndexResult
 from spindex.softpower import (
     PILLARS,
@@ -149,6 +151,7 @@ __all__ = [
     "MedianImputer",
     "MethodError",
     "MinMax",
+    "MissingDependencyError",
     "NoTreatment",
     "Node",
     "OptimizedWeights",
@@ -193,7 +196,10 @@ __all__ = [
     "panel_from_long",
     "panel_to_long",
     "per_target",
+    "plot",
     "remove_indicators",
+    "report",
+    "report_html",
     "score_panel",
     "simplex_share",
     "smaa",

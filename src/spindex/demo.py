@@ -266,4 +266,40 @@ def run_demo(
             table.to_csv(folder / f"{stem}.csv")
             written.append(f"{stem}.csv")
     out.write(f"\nTables written to {folder.resolve()}/ ({', '.join(written)})\n")
+    _write_figures(ctx, folder, out)
     return ctx.result
+
+
+def _write_figures(ctx: DemoContext, folder: Path, out: TextIO) -> None:
+    """Figures and the HTML report, when matplotlib (the ``plot`` extra) is installed."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+    except ImportError:
+        out.write("Figures need matplotlib: pip install 'spindex[plot]'.\n")
+        return
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from spindex import plot
+    from spindex.report import report
+
+    dom = dominance(ctx.model, ctx.data, "CHN", "JPN")
+    ua = uncertainty(ctx.model, ctx.data, weights=WeightNoise(0.25),
+                     aggregate=["arithmetic", "geometric"], n=20_000, seed=2026)
+    figures = {
+        "ranking.png": plot.ranking(ctx.result, level=2),
+        "china_japan_radar.png": plot.radar(ctx.result, ["CHN", "JPN"], level=2),
+        "china_japan_flip.png": plot.dominance(dom),
+        "rank_uncertainty.png": plot.rank_uncertainty(ua),
+    }
+    for name, ax in figures.items():
+        fig = ax.get_figure()
+        assert isinstance(fig, Figure)
+        fig.savefig(folder / name, dpi=120, bbox_inches="tight")
+        plt.close(fig)
+    report([ctx.result, ua, ("China vs Japan", dom)], folder / "report.html",
+           title="Soft power toward ASEAN")
+    out.write(f"Figures and report written to {folder.resolve()}/ ({', '.join(figures)}, "
+              "report.html)\n")

@@ -11,6 +11,7 @@ __all__ = [
     "DataError",
     "FrameworkError",
     "MethodError",
+    "MissingDependencyError",
     "ParameterError",
     "SpindexError",
     "SpindexTypeError",
@@ -44,6 +45,14 @@ class MethodError(SpindexError, ValueError):
 
     Raised, for example, when a constant indicator is min-max normalised or a
     geometric mean meets a zero or negative value.
+    """
+
+
+class MissingDependencyError(SpindexError, ImportError):
+    """An optional dependency is not installed (matplotlib for the ``plot`` extra, openpyxl or
+    pyarrow for Excel or Parquet files); the message names the package to install.
+
+    Also an :class:`ImportError`, so ``except ImportError`` catches it.
     """
 
 
