@@ -27,7 +27,7 @@ from spindex.methods.impute import ImputationContext, Imputer, get_imputer
 from spindex.methods.treat import Treatment, get_treatment
 from spindex.result import IndexResult, StepRecord
 
-__all__ = ["CompositeIndex"]
+__all__ = ["CompositeIndex", "framework_of"]
 
 MissingPolicy = Literal["reweight", "error"]
 _DEFAULT_KEY = "default"
@@ -159,26 +159,31 @@ class CompositeIndex:
 
     # ---------------------------------------------------------------- resolution
     def _resolve_normalizers(self) -> dict[str, Any]:
+        return self._resolve_per_indicator(self.normalize, "normalize", get_normalizer, "minmax")
+
+    def _resolve_per_indicator(
+        self, spec: Any, what: str, resolve: Any, fallback: Any
+    ) -> dict[str, Any]:
+        """One method per indicator from a single spec or a mapping keyed by indicator or
+        aggregate codes (applying to the indicators below) and ``"default"``; the nearest
+        node on the way up from the indicator that has an entry wins."""
         fw = self.framework
-        spec = self.normalize
         if not isinstance(spec, Mapping):
-            method = get_normalizer(spec)
-            return dict.fromkeys(fw.indicators, method)
-        default = get_normalizer(spec.get(_DEFAULT_KEY, "minmax"))
+            return dict.fromkeys(fw.indicators, resolve(spec))
+        default = resolve(spec.get(_DEFAULT_KEY, fallback))
         chosen: dict[str, Any] = {}
         for key, value in spec.items():
             if key == _DEFAULT_KEY:
                 continue
             if key not in fw:
                 raise ParameterError(
-                    f"The 'normalize' mapping of CompositeIndex names '{key}', which is not a node "
+                    f"The '{what}' mapping of CompositeIndex names '{key}', which is not a node "
                     f"of the framework. Use indicator or aggregate codes, or '{_DEFAULT_KEY}'."
                 )
-            chosen[str(key)] = get_normalizer(value)
+            chosen[str(key)] = resolve(value)
         out = {}
         for code in fw.indicators:
             method = default
-            # The nearest node on the way up that has an entry wins.
             for candidate in (code, *fw.ancestors(code)):
                 if candidate in chosen:
                     method = chosen[candidate]
@@ -288,33 +293,9 @@ class CompositeIndex:
         return get_imputer(self.impute)
 
     def _resolve_treat(self) -> dict[str, Treatment] | None:
-        spec = self.treat
-        fw = self.framework
-        if spec is None:
+        if self.treat is None:
             return None
-        if not isinstance(spec, Mapping):
-            method = get_treatment(spec)
-            return dict.fromkeys(fw.indicators, method)
-        default = get_treatment(spec.get(_DEFAULT_KEY, "default"))
-        chosen: dict[str, Treatment] = {}
-        for key, value in spec.items():
-            if key == _DEFAULT_KEY:
-                continue
-            if key not in fw:
-                raise ParameterError(
-                    f"The 'treat' mapping of CompositeIndex names '{key}', which is not a node of "
-                    f"the framework. Use indicator or aggregate codes, or '{_DEFAULT_KEY}'."
-                )
-            chosen[str(key)] = get_treatment(value)
-        out = {}
-        for code in fw.indicators:
-            method = default
-            for candidate in (code, *fw.ancestors(code)):
-                if candidate in chosen:
-                    method = chosen[candidate]
-                    break
-            out[code] = method
-        return out
+        return self._resolve_per_indicator(self.treat, "treat", get_treatment, "default")
 
     # ------------------------------------------------------------------- access
     def normalizer(self, indicator: str) -> Any:
@@ -775,3 +756,16 @@ def _numeric_meta(fw: Framework, codes: tuple[str, ...]) -> dict[str, FloatArray
         if numeric:
             meta[key] = column
     return meta
+
+
+def framework_of(obj: Any, owner: str) -> Framework:
+    """The framework of a CompositeIndex, or the Framework itself, for functions that take
+    either; ``owner`` names the function in the error."""
+    if isinstance(obj, CompositeIndex):
+        return obj.framework
+    if isinstance(obj, Framework):
+        return obj
+    raise SpindexTypeError(
+        f"The first argument of {owner} must be a Framework or a CompositeIndex. "
+        f"Got {type(obj).__name__} instead."
+    )

@@ -16,7 +16,7 @@ sibling weights at aggregation time anyway, so only their ratios matter.
 
 >>> import spindex as sp
 >>> from spindex import weighting
->>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
+>>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
 >>> model = sp.CompositeIndex(fw)
 >>> res = weighting.ahp(fw, [[1, 3], [1/3, 1]], node="Index")
 >>> res.weights.round(2).to_dict()
@@ -55,7 +55,7 @@ from spindex.methods.weight import (
     MissingPolicy,
     SmallSampleWarning,
 )
-from spindex.model import CompositeIndex
+from spindex.model import CompositeIndex, framework_of
 from spindex.result import IndexResult
 
 __all__ = [
@@ -77,17 +77,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _framework(obj: Any, owner: str) -> Framework:
-    if isinstance(obj, CompositeIndex):
-        return obj.framework
-    if isinstance(obj, Framework):
-        return obj
-    raise SpindexTypeError(
-        f"The first argument of {owner} must be a Framework or a CompositeIndex. "
-        f"Got {type(obj).__name__} instead."
-    )
 
 
 def _table(values: Any, codes: Sequence[str], owner: str) -> pd.DataFrame:
@@ -213,7 +202,7 @@ def equal(framework: Framework | CompositeIndex, *, level: int | str | None = No
     >>> float(fw.with_weights(equal(fw)).normalized_weights()["a"])
     0.5
     """
-    fw = _framework(framework, "equal")
+    fw = framework_of(framework, "equal")
     codes = [c for c in (fw.codes if level is None else fw.level(level)) if c != fw.root]
     return pd.Series(1.0, index=pd.Index(codes), name="equal", dtype=float)
 
@@ -276,7 +265,7 @@ def entropy(
     >>> entropy(fw, X).weights.to_dict()
     {'a': 0.0, 'b': 1.0}
     """
-    fw = _framework(framework, "entropy")
+    fw = framework_of(framework, "entropy")
     groups = _groups(fw, level)
     table = _table(values, [c for m in groups.values() for c in m], "entropy")
     units = [str(u) for u in table.index]
@@ -399,14 +388,14 @@ def pca(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
     >>> model = sp.CompositeIndex(fw)
     >>> scores = model.score(sp.datasets.load("asem")).scores
     >>> res = pca(fw, scores, level=2)
     >>> res.weights.groupby(res.assignment["group"]).sum().round(12).to_dict()
     {'Conn': 1.0, 'Sust': 1.0}
     """
-    fw = _framework(framework, "pca")
+    fw = framework_of(framework, "pca")
     groups = _groups(fw, level, by_group)
     table = _table(values, [c for m in groups.values() for c in m], "pca")
     units = [str(u) for u in table.index]
@@ -544,7 +533,7 @@ def ahp(
     >>> res.weights.round(5).to_dict(), round(res.cr, 4)
     ({'a': 0.63699, 'b': 0.25828, 'c': 0.10473}, 0.0332)
     """
-    fw = _framework(framework, "ahp")
+    fw = framework_of(framework, "ahp")
     if isinstance(matrix, pd.DataFrame):
         codes = [str(c) for c in matrix.index]
         if [str(c) for c in matrix.columns] != codes:
@@ -653,7 +642,7 @@ def budget_allocation(
     a   0.5  0.141  0.4   0.6
     b   0.5  0.141  0.4   0.6
     """
-    fw = _framework(framework, "budget_allocation")
+    fw = framework_of(framework, "budget_allocation")
     if not isinstance(allocations, pd.DataFrame):
         raise SpindexTypeError(
             "The allocations must be a DataFrame with one row per expert and one column per "
@@ -810,7 +799,7 @@ def benefit_of_the_doubt(
     >>> benefit_of_the_doubt(fw, Y).scores.round(4).to_dict()
     {'A': 1.0, 'B': 0.8333, 'C': 1.0, 'D': 0.6667}
     """
-    fw = _framework(framework, "benefit_of_the_doubt")
+    fw = framework_of(framework, "benefit_of_the_doubt")
     codes = fw.level(level)
     if fw.root in codes:
         raise FrameworkError("Benefit of the doubt weighs the nodes below the root; "

@@ -13,7 +13,7 @@ The functions take a framework (or a model) and a table of node values: the
 
 >>> import spindex as sp
 >>> from spindex.analysis import correlation as cr
->>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
+>>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
 >>> res = sp.CompositeIndex(fw).score(sp.datasets.load("asem"))
 >>> cr.correlations(fw, res, level=2, against=-1).r.round(2).T
        Physical  ConEcFin  Political  Instit   P2P  Environ  Social  SusEcFin
@@ -50,7 +50,7 @@ from spindex.methods.weight import (
     pairwise_pearson,
     principal_components,
 )
-from spindex.model import CompositeIndex
+from spindex.model import CompositeIndex, framework_of
 from spindex.result import IndexResult
 
 __all__ = [
@@ -248,17 +248,6 @@ def correlation_matrix(
 # --------------------------------------------------------------------------- labelled helpers
 
 
-def _framework(obj: Any, owner: str) -> Framework:
-    if isinstance(obj, CompositeIndex):
-        return obj.framework
-    if isinstance(obj, Framework):
-        return obj
-    raise SpindexTypeError(
-        f"The first argument of {owner} must be a Framework or a CompositeIndex. "
-        f"Got {type(obj).__name__} instead."
-    )
-
-
 def _values(scores: Any, codes: Sequence[str], owner: str) -> pd.DataFrame:
     if isinstance(scores, IndexResult):
         scores = scores.scores
@@ -335,7 +324,7 @@ def correlations(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
     >>> res = sp.CompositeIndex(fw).score(sp.datasets.load("asem"))
     >>> c = correlations(fw, res, level=1, against=2, under="Environ")
     >>> c.r.round(2).T
@@ -343,7 +332,7 @@ def correlations(
     Environ   0.65      0.64  0.82    0.81    0.03
     """
     _check_method(method)
-    fw = _framework(framework, "correlations")
+    fw = framework_of(framework, "correlations")
     rows = _level_codes(fw, level, under)
     cols = _level_codes(fw, level if against is None else against, under)
     if not rows or not cols:
@@ -381,7 +370,7 @@ def ancestor_correlations(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
     >>> res = sp.CompositeIndex(fw).score(sp.datasets.load("asem"))
     >>> table = ancestor_correlations(fw, res)
     >>> table[table["code"] == "CO2"][["ancestor", "r"]].round(2)
@@ -391,7 +380,7 @@ def ancestor_correlations(
     98    Index -0.02
     """
     _check_method(method)
-    fw = _framework(framework, "ancestor_correlations")
+    fw = framework_of(framework, "ancestor_correlations")
     codes = fw.level(level)
     ancestors = [a for a in fw.aggregates if any(a in fw.ancestors(c) for c in codes)]
     table = _values(scores, [*codes, *ancestors], "ancestor_correlations")
@@ -445,7 +434,7 @@ def collinear_pairs(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
     >>> data = sp.datasets.load("asem")
     >>> flags = collinear_pairs(fw, sp.CompositeIndex(fw).normalized(data), threshold=0.85)
     >>> flags[["group", "a", "b"]].head(2).values.tolist()
@@ -456,7 +445,7 @@ def collinear_pairs(
         raise ParameterError(
             f"The 'threshold' parameter must lie in [0, 1]; got {threshold!r}."
         )
-    fw = _framework(framework, "collinear_pairs")
+    fw = framework_of(framework, "collinear_pairs")
     codes = fw.level(level)
     table = _values(scores, codes, "collinear_pairs")
     c = correlation_matrix(table, method=method)
@@ -506,7 +495,7 @@ def negative_correlations(
     pandas.DataFrame
         Columns ``code, ancestor, ancestor_level, r, p, n`` for the flagged pairs.
     """
-    fw = _framework(framework, "negative_correlations")
+    fw = framework_of(framework, "negative_correlations")
     table = ancestor_correlations(fw, scores, level=level, method=method)
     if not all_ancestors:
         parents = [fw.parent(c) for c in table["code"]]
@@ -592,7 +581,7 @@ def cronbach_alpha(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
     >>> res = sp.CompositeIndex(fw).score(sp.datasets.load("asem"))
     >>> cronbach_alpha(fw, res, level=2).round(3)
           alpha  k  n_units
@@ -604,7 +593,7 @@ def cronbach_alpha(
             "The 'missing' parameter must be one of {'pairwise', 'drop', 'error'}. "
             f"Got {missing!r} instead."
         )
-    fw = _framework(framework, "cronbach_alpha")
+    fw = framework_of(framework, "cronbach_alpha")
     groups = _groups(fw, level, by_group)
     table = _values(scores, [c for m in groups.values() for c in m], "cronbach_alpha")
     rows = {}
@@ -709,13 +698,13 @@ def group_pca(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
     >>> res = sp.CompositeIndex(fw).score(sp.datasets.load("asem"))
     >>> pcs = group_pca(fw, res, level=2)
     >>> pcs["Conn"].explained.round(3).tolist()
     [0.656, 0.247, 0.056, 0.027, 0.014]
     """
-    fw = _framework(framework, "group_pca")
+    fw = framework_of(framework, "group_pca")
     groups = _groups(fw, level, by_group)
     table = _values(scores, [c for m in groups.values() for c in m], "group_pca")
     units = [str(u) for u in table.index]
