@@ -4,7 +4,7 @@ Case (issue 3): weights +-25% at the pillar and sub-index levels, and a switch b
 arithmetic and geometric mean at every level, min-max [1, 100] normalisation.
 
 Prints, in one run:
-1. runs/s of ``sp.uncertainty`` (one process, and a 2-worker pool) against
+1. runs/s of ``sp.uncertainty`` (one process, 2 threads, 2 processes) against
    (a) a naive loop that calls ``model.score`` per sample (timed on a few hundred samples), and
    (b) a bare-numpy floor: per block, one matrix product for the pillar-to-index path of the
        arithmetic variant and one argsort, with none of the bookkeeping;
@@ -22,7 +22,7 @@ import json
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -101,6 +101,9 @@ def main() -> None:
     n = 200_000
     engine_runs_per_second(model, data, 4096)  # warm-up
     one = engine_runs_per_second(model, data, n)
+    with ThreadPoolExecutor(2) as pool:
+        engine_runs_per_second(model, data, 4096, executor=pool)
+        threads = engine_runs_per_second(model, data, n, executor=pool)
     with ProcessPoolExecutor(2) as pool:
         engine_runs_per_second(model, data, 4096, executor=pool)
         two = engine_runs_per_second(model, data, n, executor=pool)
@@ -108,6 +111,7 @@ def main() -> None:
     floor = floor_runs_per_second(model, data, n)
     rows = [
         ("sp.uncertainty, 1 process", one, one / naive, floor / one),
+        ("sp.uncertainty, 2 threads", threads, threads / naive, floor / threads),
         ("sp.uncertainty, 2 processes", two, two / naive, floor / two),
         ("naive loop of model.score", naive, 1.0, floor / naive),
         ("bare-numpy floor (matmul + argsort)", floor, floor / naive, 1.0),
