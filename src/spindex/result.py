@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from spindex._ranking import rank_rows
 from spindex.errors import MethodError, ParameterError
 
 if TYPE_CHECKING:
@@ -28,6 +29,9 @@ class StepRecord(NamedTuple):
 def rank_table(scores: pd.DataFrame) -> pd.DataFrame:
     """Rank each column, 1 = highest score; ties share the best rank; missing stays missing.
 
+    Scores within a relative 1e-12 of each other are tied (see ``spindex._ranking``), so that
+    values equal in exact arithmetic rank the same whatever the order of summation.
+
     Parameters
     ----------
     scores : pandas.DataFrame
@@ -38,7 +42,9 @@ def rank_table(scores: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Nullable integer ranks of the same shape.
     """
-    return scores.rank(axis=0, ascending=False, method="min").astype("Int64")
+    ranks = rank_rows(scores.to_numpy(dtype=float).T).T.astype(float)
+    ranks[ranks == 0] = np.nan
+    return pd.DataFrame(ranks, index=scores.index, columns=scores.columns).astype("Int64")
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,7 +16,7 @@ sibling weights at aggregation time anyway, so only their ratios matter.
 
 >>> import spindex as sp
 >>> from spindex import weighting
->>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
+>>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
 >>> model = sp.CompositeIndex(fw)
 >>> res = weighting.ahp(fw, [[1, 3], [1/3, 1]], node="Index")
 >>> res.weights.round(2).to_dict()
@@ -388,7 +388,7 @@ def pca(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
     >>> model = sp.CompositeIndex(fw)
     >>> scores = model.score(sp.datasets.load("asem")).scores
     >>> res = pca(fw, scores, level=2)

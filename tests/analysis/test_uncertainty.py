@@ -153,3 +153,30 @@ def test_switch_that_changes_the_units_is_refused(asem_framework, asem_data) -> 
     with pytest.raises(ParameterError, match="same units"):
         sp.uncertainty(model, asem_data, weights=0.1, n=10,
                        screen=[None, sp.Screen(min_coverage=0.95, before_impute=True)])
+
+
+def test_never_scored_unit_has_no_rank_or_score() -> None:
+    data = DATA.copy()
+    data.loc["U1", ["a", "b"]] = np.nan  # P is below coverage, so the index is too
+    model = sp.CompositeIndex(FW, normalize=sp.MinMax(1, 100), min_coverage=0.6)
+    summary = sp.uncertainty(model, data, weights=0.2, n=500, seed=0).summary()
+    row = summary.loc["U1"]
+    assert pd.isna(row["median_rank"]) and pd.isna(row["rank_q95"])
+    assert pd.isna(row["score_mean"]) and pd.isna(row["score_sd"])
+    assert summary.drop("U1")["median_rank"].notna().all()
+
+
+def test_zero_sum_sampled_group_is_an_error() -> None:
+    with pytest.raises(ParameterError, match="every child of 'P' zero"):
+        run(weights=sp.WeightBounds({"a": (0, 0), "b": (0, 0)}), n=16)
+
+
+def test_engine_and_scoring_agree_on_exact_ties() -> None:
+    # Units u0 and u2 have the same index in exact arithmetic (35/12).
+    fw = sp.Framework.from_dict({"code": "I", "children": [{"code": c} for c in "abcde"]})
+    data = pd.DataFrame({"a": [0, 2, 8], "b": [5, 7, 1], "c": [8, 4, 1], "d": [0, 1, 4],
+                         "e": [3, 5, 1]}, dtype=float, index=["u0", "u1", "u2"])
+    model = sp.CompositeIndex(fw, normalize="rank")
+    assert model.score(data).ranks["I"].tolist() == [2, 1, 2]
+    ua = sp.uncertainty(model, data, weights=sp.WeightNoise(0.0), n=100, seed=0)
+    assert ua.mean_rank_shift == 0

@@ -54,9 +54,15 @@ def test_minmax_arithmetic_ranks(asem_data: pd.DataFrame, asem_framework: sp.Fra
     ref = read_reference("a_minmax_amean_ranks.csv").sort_index()
     ours = res.ranks.sort_index()[ref.columns]
     np.testing.assert_array_equal(ours.isna().to_numpy(), ref.isna().to_numpy())
-    np.testing.assert_array_equal(
-        ours.to_numpy(dtype=float, na_value=np.nan), ref.to_numpy(dtype=float)
-    )
+    differ = ours.to_numpy(dtype=float, na_value=np.nan) != ref.to_numpy(dtype=float)
+    differ &= ~ref.isna().to_numpy()
+    # One documented difference: spindex ties scores within a relative 1e-12 (so that values
+    # equal in exact arithmetic rank alike whatever the summation order). GRC's raw TolMin is
+    # 5.1000000000000005 against 5.1 for BGR and CZE; COINr ranks it 26th, spindex ties it 24th.
+    assert [(ours.index[i], ours.columns[j]) for i, j in zip(*np.nonzero(differ), strict=True)] \
+        == [("GRC", "TolMin")]
+    assert ours.loc["GRC", "TolMin"] == ours.loc["BGR", "TolMin"] == 24
+    assert ref.loc["GRC", "TolMin"] == 26
 
 
 def test_coinr_idata_used_as_is(asem_framework: sp.Framework) -> None:

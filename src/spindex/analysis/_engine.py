@@ -31,7 +31,8 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from spindex.errors import ParameterError, SpindexTypeError
+from spindex._ranking import rank_rows, sorted_ranks
+from spindex.errors import ParameterError, SpindexError, SpindexTypeError
 from spindex.methods._base import FloatArray
 from spindex.model import CompositeIndex
 
@@ -55,61 +56,6 @@ R = TypeVar("R")
 
 
 # ---------------------------------------------------------------------- ranks
-def sorted_ranks(scores: FloatArray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's units from best to worst, with their ranks: the work shared by every rank
-    statistic, done without scattering back to unit order.
-
-    Parameters
-    ----------
-    scores : ndarray, shape (n_samples, n_units)
-
-    Returns
-    -------
-    order : ndarray of intp
-        ``order[s, j]`` is the unit in position j of sample s (best first; missing last).
-    ranks : ndarray of int32
-        The rank of that unit: 1 = best, ties share the best rank, 0 for a missing score.
-    """
-    s = np.asarray(scores, dtype=float)
-    key = -s
-    missing = np.isnan(s)
-    any_missing = bool(missing.any())
-    if any_missing:
-        key = np.where(missing, np.inf, key)  # missing scores sort last
-    # Any sort will do: tied units get the same rank whatever their order among themselves.
-    order = np.argsort(key, axis=1)
-    sorted_key = np.take_along_axis(key, order, axis=1)
-    n = s.shape[1]
-    position = np.arange(1, n + 1, dtype=np.int32)
-    tied = sorted_key[:, 1:] == sorted_key[:, :-1]
-    if tied.any():
-        new_value = np.ones(s.shape, dtype=bool)
-        new_value[:, 1:] = ~tied
-        ranks = np.maximum.accumulate(np.where(new_value, position, 0), axis=1).astype(np.int32)
-    else:
-        ranks = np.broadcast_to(position, s.shape).copy()
-    if any_missing:
-        ranks[np.isinf(sorted_key) & (sorted_key > 0)] = 0
-    return order, ranks
-
-
-def rank_rows(scores: FloatArray) -> np.ndarray:
-    """Rank each row, 1 = highest; ties share the best rank; a missing score gets rank 0.
-
-    Parameters
-    ----------
-    scores : ndarray, shape (n_samples, n_units)
-
-    Returns
-    -------
-    ndarray of int32, same shape
-    """
-    order, ranks_sorted = sorted_ranks(scores)
-    ranks = np.empty(ranks_sorted.shape, dtype=np.int32)
-    np.put_along_axis(ranks, order, ranks_sorted, axis=1)
-    return ranks
-
-
 # ---------------------------------------------------------------- randomness
 def chunk_generator(seed: int | np.random.SeedSequence | None, chunk: int) -> np.random.Generator:
     """The random generator of one chunk of samples.
@@ -246,7 +192,16 @@ class CompiledModel:
             if any(k in varying or k in dynamic for k in kids):
                 dynamic.add(code)
         self._dynamic = frozenset(dynamic)
-        results = [v.score(self.data) for v in self.variants]
+        results = []
+        for i, v in enumerate(self.variants):
+            try:
+                results.append(v.score(self.data))
+            except SpindexError as exc:
+                if len(self.variants) == 1:
+                    raise
+                raise type(exc)(
+                    f"Model variant {i} cannot score the data ({v!r}): {exc}"
+                ) from exc
         self.units = tuple(results[0].scores.index)
         for v, r in zip(self.variants[1:], results[1:], strict=True):
             if tuple(r.scores.index) != self.units:
@@ -317,6 +272,7 @@ class CompiledModel:
         for node in reversed(self._nodes[variant]):
             kids = node.children
             Wk = W[:, kids]
+            _check_group_weights(Wk, node.code)
             Wn = Wk / Wk.sum(axis=1, keepdims=True)
             parent = share[self._pos[node.code]]
             for j, k in enumerate(kids):
@@ -374,6 +330,7 @@ class CompiledModel:
         for node in self._nodes[variant]:
             kids = node.children
             Wk = W[:, kids]
+            _check_group_weights(Wk, node.code)
             p = node.power
             assert p is not None
             if all(int(k) not in dynamic_values for k in kids):
@@ -384,15 +341,18 @@ class CompiledModel:
                 den = _product(Wk, M.astype(float))
                 count = np.broadcast_to(M.sum(axis=1), (n_samples, M.shape[0]))
             else:
-                C = np.stack(
-                    [np.broadcast_to(column(int(k)), (n_samples, len(self.units))) for k in kids],
-                    axis=2,
-                )
-                M = ~np.isnan(C)
-                F = np.where(M, _forward(np.where(M, C, 1.0), p), 0.0)
-                num = np.einsum("suk,sk->su", F, Wk)
-                den = np.einsum("suk,sk->su", M.astype(float), Wk)
-                count = M.sum(axis=2)
+                # Accumulate child by child: memory stays samples x units, never x children.
+                shape = (n_samples, len(self.units))
+                num = np.zeros(shape)
+                den = np.zeros(shape)
+                count = np.zeros(shape)
+                for j, k in enumerate(kids):
+                    c = np.broadcast_to(column(int(k)), shape)
+                    m = ~np.isnan(c)
+                    w = Wk[:, j, None]
+                    num += np.where(m, _forward(np.where(m, c, 1.0), p), 0.0) * w
+                    den += m * w
+                    count += m
             with np.errstate(invalid="ignore", divide="ignore"):
                 y = _inverse(num / den, p)
             y[den <= 0] = np.nan
@@ -428,6 +388,16 @@ class CompiledModel:
             rows = variants == v
             scores[rows] = self.evaluate(weights[rows], int(v))
         return scores
+
+
+def _check_group_weights(Wk: FloatArray, node: str) -> None:
+    """Sampled weights must keep every group usable, as the framework requires of nominal ones."""
+    bad = ~(Wk.sum(axis=1) > 0)
+    if bad.any():
+        raise ParameterError(
+            f"Sample {int(np.argmax(bad))} gives every child of '{node}' zero (or invalid) weight;"
+            " a group needs at least one positive weight. Narrow the sampler's bounds."
+        )
 
 
 def _product(W: FloatArray, X: FloatArray) -> FloatArray:

@@ -13,7 +13,7 @@ The functions take a framework (or a model) and a table of node values: the
 
 >>> import spindex as sp
 >>> from spindex.analysis import correlation as cr
->>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
+>>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
 >>> res = sp.CompositeIndex(fw).score(sp.datasets.load("asem"))
 >>> cr.correlations(fw, res, level=2, against=-1).r.round(2).T
        Physical  ConEcFin  Political  Instit   P2P  Environ  Social  SusEcFin
@@ -324,7 +324,7 @@ def correlations(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
     >>> res = sp.CompositeIndex(fw).score(sp.datasets.load("asem"))
     >>> c = correlations(fw, res, level=1, against=2, under="Environ")
     >>> c.r.round(2).T
@@ -370,7 +370,7 @@ def ancestor_correlations(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
     >>> res = sp.CompositeIndex(fw).score(sp.datasets.load("asem"))
     >>> table = ancestor_correlations(fw, res)
     >>> table[table["code"] == "CO2"][["ancestor", "r"]].round(2)
@@ -434,7 +434,7 @@ def collinear_pairs(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
     >>> data = sp.datasets.load("asem")
     >>> flags = collinear_pairs(fw, sp.CompositeIndex(fw).normalized(data), threshold=0.85)
     >>> flags[["group", "a", "b"]].head(2).values.tolist()
@@ -581,7 +581,7 @@ def cronbach_alpha(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
     >>> res = sp.CompositeIndex(fw).score(sp.datasets.load("asem"))
     >>> cronbach_alpha(fw, res, level=2).round(3)
           alpha  k  n_units
@@ -698,7 +698,7 @@ def group_pca(
     Examples
     --------
     >>> import spindex as sp
-    >>> fw = sp.Framework.from_table(sp.datasets.loadframework_of("asem"))
+    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
     >>> res = sp.CompositeIndex(fw).score(sp.datasets.load("asem"))
     >>> pcs = group_pca(fw, res, level=2)
     >>> pcs["Conn"].explained.round(3).tolist()

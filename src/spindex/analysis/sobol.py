@@ -272,6 +272,11 @@ def sobol(
     design = np.concatenate(blocks)
     compiled = CompiledModel(switch_set.variants, data, varying)
     nominal = model.score(data)
+    if tuple(nominal.scores.index) != compiled.units:
+        raise ParameterError(
+            "The model and its variants score different units (a screening choice?); screen "
+            "the data once, before the analysis."
+        )
     nominal_ranks = nominal.ranks[fw.root].to_numpy(dtype=float, na_value=0).astype(np.int32)
     task = _Evaluate(
         compiled=compiled, switches=switch_set, nominal_weights=compiled.nominal_weights,

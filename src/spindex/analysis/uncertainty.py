@@ -93,6 +93,10 @@ class _Task:
         )
 
 
+def _rank(value: Any) -> str:
+    return "-" if pd.isna(value) else str(int(value))
+
+
 @dataclass(frozen=True, eq=False)
 class UncertaintyResult:
     """Ranks and scores under uncertain weights and methods.
@@ -143,9 +147,12 @@ class UncertaintyResult:
         if not 0.0 <= q <= 1.0:
             raise ParameterError(f"q must be in [0, 1]; got {q}.")
         counts = self.rank_counts.to_numpy()
-        cdf = np.cumsum(counts, axis=1) / counts.sum(axis=1, keepdims=True)
-        ranks = np.argmax(cdf >= q - 1e-12, axis=1) + 1
-        return pd.Series(ranks, index=self.rank_counts.index, name=f"rank_q{q:g}")
+        total = counts.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cdf = np.cumsum(counts, axis=1) / total
+        ranks = (np.argmax(cdf >= q - 1e-12, axis=1) + 1).astype(float)
+        ranks[total[:, 0] == 0] = np.nan  # a unit never ranked has no rank quantile
+        return pd.Series(ranks, index=self.rank_counts.index, name=f"rank_q{q:g}").astype("Int64")
 
     def summary(self) -> pd.DataFrame:
         """Per unit: nominal rank and score, median, mean, 5th and 95th percentile rank, mean
@@ -153,10 +160,13 @@ class UncertaintyResult:
         sorted by nominal rank."""
         counts = self.rank_counts.to_numpy()
         r = np.arange(1, counts.shape[1] + 1)
-        total = counts.sum(axis=1)
+        # A unit never ranked has no mean rank: NaN, not a division warning.
+        total = np.where(counts.sum(axis=1) > 0, counts.sum(axis=1), np.nan)
         mean_rank = (counts * r).sum(axis=1) / total
         nominal_rank = self.nominal["rank"].to_numpy(dtype=float)
-        mean_shift = (counts * np.abs(r[None, :] - nominal_rank[:, None])).sum(axis=1) / total
+        with np.errstate(invalid="ignore"):
+            shift = counts * np.abs(r[None, :] - nominal_rank[:, None])
+        mean_shift = np.nansum(shift, axis=1) / total
         out = pd.DataFrame({
             "nominal_rank": self.nominal["rank"],
             "median_rank": self.rank_quantile(0.5),
@@ -179,8 +189,8 @@ class UncertaintyResult:
         ]
         for unit, row in s.iterrows():
             lines.append(
-                f"  {unit!s:<20} {int(row['nominal_rank']):>7} {int(row['median_rank']):>7}  "
-                f"{int(row['rank_q05'])}-{int(row['rank_q95'])}"
+                f"  {unit!s:<20} {_rank(row['nominal_rank']):>7} {_rank(row['median_rank']):>7}"
+                f"  {_rank(row['rank_q05'])}-{_rank(row['rank_q95'])}"
             )
         return "\n".join(lines)
 
@@ -285,6 +295,11 @@ def uncertainty(
     compiled = CompiledModel(switch_set.variants, data, varying)
     nominal = model.score(data)
     root = fw.root
+    if tuple(nominal.scores.index) != compiled.units:
+        raise ParameterError(
+            "The model and its variants score different units (a screening choice?); screen "
+            "the data once, before the analysis."
+        )
     nominal_ranks = nominal.ranks[root].to_numpy(dtype=float, na_value=0).astype(np.int32)
     seed_seq = np.random.SeedSequence(seed)
     task = _Task(
@@ -331,6 +346,8 @@ def uncertainty(
         print(file=sys.stderr)
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.sqrt(m2 / (total_n - 1))
+    mean = np.where(total_n > 0, mean, np.nan)  # never scored: no mean, not zero
+    sd = np.where(total_n > 1, sd, np.nan)
     inputs = pd.DataFrame(sampled, columns=[f"w:{c}" for c in varying], copy=False)
     for j, s in enumerate(switch_set.switches):
         inputs[s.parameter] = pd.Categorical.from_codes(
