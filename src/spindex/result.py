@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 
 from spindex._ranking import rank_rows
-from spindex.errors import MethodError, ParameterError
+from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
 
 if TYPE_CHECKING:
     from spindex.model import CompositeIndex
 
-__all__ = ["IndexResult", "StepRecord", "rank_table"]
+__all__ = ["IndexResult", "StepRecord", "node_values", "rank_table"]
 
 
 class StepRecord(NamedTuple):
@@ -45,6 +45,35 @@ def rank_table(scores: pd.DataFrame) -> pd.DataFrame:
     ranks = rank_rows(scores.to_numpy(dtype=float).T).T.astype(float)
     ranks[ranks == 0] = np.nan
     return pd.DataFrame(ranks, index=scores.index, columns=scores.columns).astype("Int64")
+
+
+def node_values(values: Any, codes: Sequence[str], owner: str) -> pd.DataFrame:
+    """The columns ``codes`` of a table of node values, as floats, for functions that take an
+    IndexResult or a DataFrame (units x node codes); ``owner`` names the function in errors."""
+    if isinstance(values, IndexResult):
+        values = values.scores
+    if not isinstance(values, pd.DataFrame):
+        raise SpindexTypeError(
+            f"The values given to {owner} must be an IndexResult or a DataFrame (units x node "
+            "codes), such as model.normalized(data) or model.score(data). Got "
+            f"{type(values).__name__} instead."
+        )
+    absent = [c for c in codes if c not in values.columns]
+    if absent:
+        shown = ", ".join(repr(c) for c in absent[:8])
+        more = f", ... ({len(absent)} in all)" if len(absent) > 8 else ""
+        raise DataError(
+            f"The values given to {owner} have no column for {shown}{more}. Pass "
+            "model.score(data) (every level) or model.normalized(data) (indicators only)."
+        )
+    table = values[list(codes)]
+    try:
+        return table.astype(float)
+    except (TypeError, ValueError):
+        bad = [repr(c) for c in codes if not pd.api.types.is_numeric_dtype(table[c])]
+        raise DataError(
+            f"The columns {', '.join(bad)} given to {owner} are not numeric."
+        ) from None
 
 
 @dataclass(frozen=True, eq=False)

@@ -41,7 +41,6 @@ import numpy as np
 import pandas as pd
 
 from spindex.errors import (
-    DataError,
     FrameworkError,
     MethodError,
     ParameterError,
@@ -56,7 +55,7 @@ from spindex.methods.weight import (
     SmallSampleWarning,
 )
 from spindex.model import CompositeIndex, framework_of
-from spindex.result import IndexResult
+from spindex.result import node_values
 
 __all__ = [
     "AHPWeights",
@@ -77,32 +76,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _table(values: Any, codes: Sequence[str], owner: str) -> pd.DataFrame:
-    """The columns ``codes`` of a values table, as floats."""
-    if isinstance(values, IndexResult):
-        values = values.scores
-    if not isinstance(values, pd.DataFrame):
-        raise SpindexTypeError(
-            f"The values given to {owner} must be a DataFrame (units x node codes), such as "
-            f"model.normalized(data) or model.score(data).scores. Got {type(values).__name__}."
-        )
-    absent = [c for c in codes if c not in values.columns]
-    if absent:
-        raise DataError(
-            f"The values given to {owner} have no column for {_preview(absent)}. Pass "
-            "model.normalized(data) to weigh indicators, or model.score(data).scores for "
-            "aggregates."
-        )
-    table = values[list(codes)]
-    try:
-        return table.astype(float)
-    except (TypeError, ValueError):
-        bad = [c for c in codes if not pd.api.types.is_numeric_dtype(table[c])]
-        raise DataError(
-            f"The columns {_preview(bad)} given to {owner} are not numeric."
-        ) from None
 
 
 def _preview(items: Sequence[object], limit: int = 8) -> str:
@@ -267,7 +240,7 @@ def entropy(
     """
     fw = framework_of(framework, "entropy")
     groups = _groups(fw, level)
-    table = _table(values, [c for m in groups.values() for c in m], "entropy")
+    table = node_values(values, [c for m in groups.values() for c in m], "entropy")
     units = [str(u) for u in table.index]
     weights: dict[str, float] = {}
     ent: dict[str, float] = {}
@@ -397,7 +370,7 @@ def pca(
     """
     fw = framework_of(framework, "pca")
     groups = _groups(fw, level, by_group)
-    table = _table(values, [c for m in groups.values() for c in m], "pca")
+    table = node_values(values, [c for m in groups.values() for c in m], "pca")
     units = [str(u) for u in table.index]
     weights: dict[str, float] = {}
     rows: list[dict[str, Any]] = []
@@ -804,7 +777,7 @@ def benefit_of_the_doubt(
     if fw.root in codes:
         raise FrameworkError("Benefit of the doubt weighs the nodes below the root; "
                              "choose a lower level.")
-    table = _table(values, codes, "benefit_of_the_doubt")
+    table = node_values(values, codes, "benefit_of_the_doubt")
     res = _w.benefit_of_the_doubt(
         table.to_numpy(),
         lower=_per_code(lower, codes, "lower"),

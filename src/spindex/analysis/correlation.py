@@ -33,7 +33,6 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -51,7 +50,7 @@ from spindex.methods.weight import (
     principal_components,
 )
 from spindex.model import CompositeIndex, framework_of
-from spindex.result import IndexResult
+from spindex.result import node_values
 
 __all__ = [
     "Correlations",
@@ -248,28 +247,6 @@ def correlation_matrix(
 # --------------------------------------------------------------------------- labelled helpers
 
 
-def _values(scores: Any, codes: Sequence[str], owner: str) -> pd.DataFrame:
-    if isinstance(scores, IndexResult):
-        scores = scores.scores
-    if not isinstance(scores, pd.DataFrame):
-        raise SpindexTypeError(
-            f"The values given to {owner} must be an IndexResult or a DataFrame of node values "
-            f"(units x codes). Got {type(scores).__name__} instead."
-        )
-    absent = [c for c in codes if c not in scores.columns]
-    if absent:
-        shown = ", ".join(repr(c) for c in absent[:8])
-        raise DataError(
-            f"The values given to {owner} have no column for {shown}"
-            f"{' ...' if len(absent) > 8 else ''}. Pass model.score(data) (every level) or "
-            "model.normalized(data) (indicators only)."
-        )
-    try:
-        return scores[list(codes)].astype(float)
-    except (TypeError, ValueError):
-        raise DataError(f"The values given to {owner} must be numeric.") from None
-
-
 def _level_codes(fw: Framework, level: int | str, under: str | None = None) -> tuple[str, ...]:
     codes = fw.level(level)
     if under is None:
@@ -340,7 +317,7 @@ def correlations(
             f"No nodes at the requested level(s) lie under '{under}'; pick levels at or below "
             "its own."
         )
-    table = _values(scores, list(dict.fromkeys([*rows, *cols])), "correlations")
+    table = node_values(scores, list(dict.fromkeys([*rows, *cols])), "correlations")
     return correlation_matrix(table[list(rows)], table[list(cols)], method=method)
 
 
@@ -383,7 +360,7 @@ def ancestor_correlations(
     fw = framework_of(framework, "ancestor_correlations")
     codes = fw.level(level)
     ancestors = [a for a in fw.aggregates if any(a in fw.ancestors(c) for c in codes)]
-    table = _values(scores, [*codes, *ancestors], "ancestor_correlations")
+    table = node_values(scores, [*codes, *ancestors], "ancestor_correlations")
     if not ancestors:
         raise FrameworkError("The nodes of this level have no ancestors; pick a lower level.")
     c = correlation_matrix(table[list(codes)], table[ancestors], method=method)
@@ -447,7 +424,7 @@ def collinear_pairs(
         )
     fw = framework_of(framework, "collinear_pairs")
     codes = fw.level(level)
-    table = _values(scores, codes, "collinear_pairs")
+    table = node_values(scores, codes, "collinear_pairs")
     c = correlation_matrix(table, method=method)
     R, P, N = c.r.to_numpy(), c.p.to_numpy(), c.n.to_numpy()
     groups = [_ancestor_at(fw, code, group_level) for code in codes]
@@ -595,7 +572,7 @@ def cronbach_alpha(
         )
     fw = framework_of(framework, "cronbach_alpha")
     groups = _groups(fw, level, by_group)
-    table = _values(scores, [c for m in groups.values() for c in m], "cronbach_alpha")
+    table = node_values(scores, [c for m in groups.values() for c in m], "cronbach_alpha")
     rows = {}
     for group, members in groups.items():
         X = table[list(members)].to_numpy()
@@ -706,7 +683,7 @@ def group_pca(
     """
     fw = framework_of(framework, "group_pca")
     groups = _groups(fw, level, by_group)
-    table = _values(scores, [c for m in groups.values() for c in m], "group_pca")
+    table = node_values(scores, [c for m in groups.values() for c in m], "group_pca")
     units = [str(u) for u in table.index]
     out: dict[str, GroupPCA] = {}
     for group, members in groups.items():
