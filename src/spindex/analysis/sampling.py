@@ -243,6 +243,11 @@ class WeightBounds(WeightSampler):
     def __post_init__(self) -> None:
         if not self.bounds:
             raise ParameterError("WeightBounds needs bounds for at least one node.")
+        if self.levels is not None:
+            raise ParameterError(
+                "WeightBounds varies exactly the nodes it has bounds for; drop 'levels' and give "
+                "bounds for every weight to vary."
+            )
         for code, pair in self.bounds.items():
             try:
                 low, high = (float(x) for x in pair)
