@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint typecheck pytest docs bench clean
+.PHONY: setup demo test test-deep lint typecheck pytest docs bench clean
 
 $(STAMP): pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "spindex needs Python >= 3.11; set PYTHON=python3.11 or newer"'
@@ -19,7 +19,7 @@ demo: setup
 	$(PY) -m spindex demo
 
 lint: setup
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks conftest.py
 
 typecheck: setup
 	$(VENV)/bin/mypy src
@@ -33,6 +33,11 @@ docs: setup
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b doctest -d docs/_build/doctrees docs docs/_build/doctest
 
 test: lint typecheck pytest docs
+
+# The property tests with fresh random examples, 2,000 per property (hypothesis profile "deep"):
+# a search for new counterexamples, to pin with @example. CI runs the fixed "ci" examples.
+test-deep: setup
+	HYPOTHESIS_PROFILE=deep $(PY) -m pytest tests/properties -p no:cacheprovider
 
 bench: setup
 	$(PY) benchmarks/bench_scoring.py

@@ -56,6 +56,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,7 +68,13 @@ from numpy.typing import NDArray
 from scipy.interpolate import BSpline
 from scipy.optimize import OptimizeResult, minimize
 
-from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
+from spindex.errors import (
+    DataError,
+    MethodError,
+    ParameterError,
+    SpindexTypeError,
+    SpindexWarning,
+)
 from spindex.framework import Framework
 from spindex.methods._base import FloatArray
 from spindex.model import CompositeIndex
@@ -441,10 +448,17 @@ def _level_nodes(fw: Framework, level: int | str, caller: str) -> tuple[str, ...
     return codes
 
 
-def _usable(X: FloatArray, y: FloatArray, codes: Sequence[str], smoother: str) -> BoolArray:
-    """Units where both x_j and y are observed; checks that there are enough of them."""
+def _usable(
+    X: FloatArray, y: FloatArray, codes: Sequence[str], smoother: str
+) -> tuple[BoolArray, BoolArray]:
+    """Units where both x_j and y are observed, and the nodes over whose units y is constant.
+
+    Raises if a node has too few units. A node over whose units the index does not vary has no
+    variance to share out; the caller decides whether that fails the call or only that node.
+    """
     masks = ~np.isnan(X) & ~np.isnan(y)[:, None]
     counts = masks.sum(axis=0)
+    flat = np.zeros(len(codes), dtype=bool)
     for j, code in enumerate(codes):
         if counts[j] < MIN_UNITS:
             raise DataError(
@@ -452,20 +466,24 @@ def _usable(X: FloatArray, y: FloatArray, codes: Sequence[str], smoother: str) -
                 f"estimating its importance needs at least {MIN_UNITS}. Impute the missing "
                 "values or analyse another level."
             )
-        yj = y[masks[:, j]]
-        if np.ptp(yj) == 0:
-            raise MethodError(
-                f"The index is constant over the {int(counts[j])} units where '{code}' is "
-                "observed, so no share of its variance can be attributed. Check the weights and "
-                "the data."
-            )
+        flat[j] = np.ptp(y[masks[:, j]]) == 0
     if smoother == "local_linear" and int(counts.max()) > _LOCAL_LINEAR_MAX_UNITS:
         raise ParameterError(
             f"smoother='local_linear' needs memory quadratic in the number of units and is "
             f"limited to {_LOCAL_LINEAR_MAX_UNITS}; got {int(counts.max())}. Use "
             "smoother='spline'."
         )
-    return masks
+    return masks, flat
+
+
+def _refuse_flat(flat: BoolArray, masks: BoolArray, codes: Sequence[str]) -> None:
+    """The whole-call rule: a node over whose units the index is constant stops the call."""
+    for j in np.flatnonzero(flat):
+        raise MethodError(
+            f"The index is constant over the {int(masks[:, j].sum())} units where "
+            f"'{codes[int(j)]}' is observed, so no share of its variance can be attributed. Check "
+            "the weights and the data."
+        )
 
 
 # ---------------------------------------------------------------------- public: arrays
@@ -526,7 +544,8 @@ def correlation_ratio(
     keep = ~np.isnan(xa) & ~np.isnan(ya)
     X = xa[keep][:, None]
     yk = ya[keep]
-    masks = _usable(X, yk, ("x",), smoother)
+    masks, flat = _usable(X, yk, ("x",), smoother)
+    _refuse_flat(flat, masks, ("x",))
     return float(_smoother(X, masks, smoother).fit(yk).main_effect[0])
 
 
@@ -620,6 +639,13 @@ def _level_weights(fw: Framework, level: int | str) -> pd.Series:
     return w / w.sum()
 
 
+def _spread(values: FloatArray, keep: NDArray[np.intp], m: int) -> FloatArray:
+    """Values of the kept columns (last axis) put back among m columns, NaN elsewhere."""
+    out = np.full((*values.shape[:-1], m), np.nan)
+    out[..., keep] = values
+    return out
+
+
 def _assemble(
     fit: _Fit,
     r: FloatArray,
@@ -629,11 +655,12 @@ def _assemble(
     units: pd.Index,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     s = fit.main_effect
-    total = s.sum()
+    total = np.nansum(s)
     share = s / total if total > 0 else np.full_like(s, np.nan)
     w = weights.reindex(list(codes)).to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(w > 0, share / np.where(w > 0, w, 1.0), np.inf)
+    ratio = np.where(np.isnan(share), np.nan, ratio)
     table = pd.DataFrame(
         {
             "weight": w,
@@ -698,12 +725,19 @@ def importance(
     DataError
         If a node and the index are both observed for fewer than 5 units.
     MethodError
-        If the index is constant.
+        If the index is constant over the units of every node.
+
+    Warns
+    -----
+    SpindexWarning
+        If the index is constant over the units where some node is observed (but not all):
+        that node's importance is NaN and the shares are taken over the other nodes.
 
     Notes
     -----
     Missing values: each S_i uses the units where both x_i and the index are observed. A
-    constant node has S_i = 0. With correlated indicators the main effects need not sum to 1
+    constant node has S_i = 0; a node over whose units the index itself is constant has no
+    variance to share out, so its S_i, share, ratio and r^2 are NaN. With correlated indicators the main effects need not sum to 1
     and a node with weight 0 can still be important: importance measures what an indicator
     tells about the index, not what the index computes from it (Paruolo et al. 2013).
 
@@ -738,9 +772,29 @@ def importance(
     scores = result.scores
     y = scores[fw.root].to_numpy(dtype=float)
     X = scores[list(codes)].to_numpy(dtype=float)
-    masks = _usable(X, y, codes, smoother)
-    fit = _smoother(X, masks, smoother).fit(y, fitted=True)
-    r = _pearson(X, y, masks)
+    masks, flat = _usable(X, y, codes, smoother)
+    if flat.all():
+        _refuse_flat(flat, masks, codes)
+    if flat.any():
+        # Where the index does not vary over a node's units there is no variance to share out:
+        # that node's importance is undefined (NaN), the others are still estimated.
+        warnings.warn(
+            "The index is constant over the units where "
+            f"{_braces([codes[j] for j in np.flatnonzero(flat)])} is observed, so its "
+            "importance is undefined and reported as NaN; the shares are taken "
+            "over the other nodes. Check the data of those nodes.",
+            SpindexWarning, stacklevel=2,
+        )
+    keep = np.flatnonzero(~flat)
+    fit = _smoother(X[:, keep], masks[:, keep], smoother).fit(y, fitted=True)
+    r = np.full(len(codes), np.nan)
+    r[keep] = _pearson(X[:, keep], y, masks[:, keep])
+    fit = _Fit(
+        main_effect=_spread(fit.main_effect, keep, len(codes)),
+        edf=_spread(fit.edf, keep, len(codes)),
+        smoothing=_spread(fit.smoothing, keep, len(codes)),
+        fitted=None if fit.fitted is None else _spread(fit.fitted, keep, len(codes)),
+    )
     table, fitted = _assemble(fit, r, masks, _level_weights(fw, level), codes, scores.index)
     return ImportanceResult(
         table=table, fitted=fitted, level=fw._resolve_level(level), smoother=smoother,
@@ -1024,7 +1078,8 @@ def optimize_weights(
         return np.asarray(compiled.evaluate(W[None, :])[0], dtype=float)
 
     y0 = index_at(start)
-    masks = _usable(X, y0, codes, smoother)
+    masks, flat = _usable(X, y0, codes, smoother)
+    _refuse_flat(flat, masks, codes)
     y_missing = np.isnan(y0)
     bank = _smoother(X, masks, smoother) if measure == "correlation_ratio" else None
 
@@ -1070,7 +1125,8 @@ def optimize_weights(
     optimised = model.with_weights(weights)
     achieved = shares(index_at(w))
     y_nominal = scores[fw.root].to_numpy(dtype=float)
-    nominal_masks = _usable(X, y_nominal, codes, smoother)
+    nominal_masks, nominal_flat = _usable(X, y_nominal, codes, smoother)
+    _refuse_flat(nominal_flat, nominal_masks, codes)
     nominal_bank = bank
     if bank is not None and not np.array_equal(nominal_masks, masks):
         nominal_bank = _smoother(X, nominal_masks, smoother)

@@ -1,0 +1,39 @@
+"""Hypothesis profiles for every test and doctest of the repository.
+
+``ci`` is used when the CI variable is set, ``dev`` otherwise; ``HYPOTHESIS_PROFILE`` names one
+explicitly (``make test-deep`` uses ``deep``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+# ci: the same examples on every machine, whatever runs beside a test and in whatever order
+# (derandomize, no example database), so a landing cannot pass or fail by chance; every
+# counterexample found is pinned in its test with @example.
+settings.register_profile(
+    "ci",
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+# deep (`make test-deep`): fresh random examples every run, many more of them, to find new
+# counterexamples; whatever it finds is pinned before it lands.
+settings.register_profile(
+    "deep",
+    max_examples=2000,
+    deadline=None,
+    derandomize=False,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.register_profile("dev", max_examples=60, deadline=None, print_blob=True)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
