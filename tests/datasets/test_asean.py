@@ -147,9 +147,9 @@ def test_scoring_the_bundled_data(wide):
 
 
 def test_provenance_table(provenance):
-    assert list(provenance.columns) == ["source", "target", "indicator", "year", "value", "unit",
-                                        "currency", "source_ref", "citation", "url", "note",
-                                        "feeds"]
+    assert list(provenance.columns) == ["source", "target", "year", "indicator", "value", "unit",
+                                        "currency", "instrument", "source_ref", "citation", "url",
+                                        "raw_file", "note", "feeds"]
     assert set(provenance["feeds"].dropna()) <= set(soft_power_catalogue().index)
     assert len(provenance) == len(read("asean_provenance.csv"))
     # Rows kept for the record but not used: the partial Japanese aid items, for instance.

@@ -132,9 +132,9 @@ def _asean() -> tuple[pd.DataFrame, pd.DataFrame]:
     )["feeds"]
     sources = _read("asean_sources.csv")
     provenance = provenance.assign(feeds=feeds.to_numpy()).merge(
-        sources[["source_ref", "citation", "url"]], on="source_ref", how="left")
-    columns = ["source", "target", "indicator", "year", "value", "unit", "currency",
-               "source_ref", "citation", "url", "note", "feeds"]
+        sources[["source_ref", "citation", "url", "raw_file"]], on="source_ref", how="left")
+    columns = ["source", "target", "year", "indicator", "value", "unit", "currency",
+               "instrument", "source_ref", "citation", "url", "raw_file", "note", "feeds"]
     return wide, provenance[columns]
 
 
