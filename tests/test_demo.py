@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from spindex.cli import main
-from spindex.demo import SECTIONS, DemoContext, build_context, run_demo
 from spindex.result import IndexResult
+from spindex.softpower.demo import SECTIONS, DemoContext, build_context, run_demo
 
 
 @pytest.fixture(scope="module")

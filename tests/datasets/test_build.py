@@ -10,11 +10,10 @@ import pytest
 
 import spindex as sp
 from spindex._io import read_csv_exact
-from spindex.datasets import build
-from spindex.softpower import PILLARS, coverage, pillar_of
+from spindex.softpower import PILLARS, build, coverage, pillar_of
 
 RAW = build.default_raw_dir()
-DATA = resources.files("spindex.datasets") / "data"
+DATA = resources.files("spindex.softpower") / "data"
 
 pytestmark = pytest.mark.skipif(not RAW.is_dir(),
                                 reason="data-raw/ exists in a source checkout only")
@@ -33,7 +32,7 @@ def test_shipped_tables_are_the_build_output(built):
     # Text equality: no number, label or note of a shipped table was edited by hand.
     assert set(built) == {"asean_provenance.csv", "asean_sources.csv"}
     for name, table in built.items():
-        assert shipped(name) == build._text(table), f"{name}: run python -m spindex.datasets.build"
+        assert shipped(name) == build._text(table), f"{name}: run python -m spindex.softpower.build"
     assert build.main(["--check"]) == 0
 
 

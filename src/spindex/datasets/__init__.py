@@ -24,17 +24,13 @@ KOR       3233.0      4010000.0
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import pandas as pd
 
 from spindex._io import read_csv_exact
-from spindex.dyadic import aggregate_dyadic, per_target
-from spindex.errors import DataError, ParameterError
-from spindex.softpower import soft_power_catalogue, soft_power_framework
+from spindex.errors import ParameterError
 
 __all__ = [
     "ASEAN_MEMBERS",
@@ -61,20 +57,6 @@ _DESCRIPTIONS: dict[str, str] = {
              "4,210 sourced dyadic values.",
 }
 
-#: Source countries of the ``"asean"`` dataset (ISO3 -> name), in table order.
-ASEAN_SOURCES: dict[str, str] = {
-    "CHN": "China", "JPN": "Japan", "KOR": "South Korea", "USA": "United States",
-    "AUS": "Australia", "IND": "India",
-}
-
-#: The ten ASEAN members (ISO3), the targets of the ``"asean"`` dataset.
-ASEAN_MEMBERS: tuple[str, ...] = (
-    "BRN", "IDN", "KHM", "LAO", "MMR", "MYS", "PHL", "SGP", "THA", "VNM",
-)
-
-_REGION = "ASEAN"
-
-
 def available() -> dict[str, str]:
     """Names of the bundled datasets with a one-line description."""
     return dict(_DESCRIPTIONS)
@@ -95,148 +77,19 @@ def _read(*parts: str) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------- asean
-#: Cross-sections of the ``"asean"`` dataset: period label -> (selection file, sources).
-PERIODS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "recent": ("asean_selection.csv", ("CHN", "JPN", "KOR", "USA", "AUS", "IND")),
-    "2009-2011": ("asean_selection_2009-2011.csv",
-                  ("CHN", "JPN", "KOR", "USA", "AUS", "IND", "DEU", "FRA", "GBR")),
-}
+# The soft-power application lives in spindex.softpower; the generic library imports it
+# only here, lazily, when the "asean" data are asked for.
+def _asean_module() -> Any:
+    from spindex.softpower import asean
 
-_NAMES: dict[str, str] = {**ASEAN_SOURCES, "DEU": "Germany", "FRA": "France",
-                          "GBR": "United Kingdom"}
+    return asean
 
 
-def _split(text: object) -> list[str]:
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return []
-    return [t.strip() for t in str(text).split(";") if t.strip()]
-
-
-def _check_period(period: str | None) -> str:
-    key = "recent" if period is None else period
-    if key not in PERIODS:
-        raise ParameterError(
-            f"The 'period' parameter must be None (the recent years) or one of "
-            f"{[p for p in PERIODS if p != 'recent']}. Got {period!r} instead."
-        )
-    return key
-
-
-def _year_label(years: list[int]) -> str:
-    years = sorted(set(years))
-    if not years:
-        return ""
-    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
-        return f"{years[0]}-{years[-1]}"
-    return ";".join(str(y) for y in years)
-
-
-def _recipe_rows(provenance: pd.DataFrame, recipe: Mapping[Any, Any],
-                 sources: tuple[str, ...]) -> pd.DataFrame:
-    """The dyadic rows one selection line uses, in the catalogue indicator's unit.
-
-    ``sources`` are the period's; a line may name a subset of them.
-    """
-    codes = _split(recipe["provenance_indicator"])
-    years = [int(y) for y in _split(recipe["years"])]
-    wanted = _split(recipe["sources"]) or list(sources)
-    rows = provenance[provenance["indicator"].isin(codes) & provenance["year"].isin(years)
-                      & provenance["source"].isin(wanted)]
-    key = ["source", "target", "year"]
-    if len(codes) > 1:
-        # A total of several flows (exports + imports): a dyad-year needs every part.
-        parts = rows.groupby(key, sort=False).agg(
-            value=("value", "sum"), n=("indicator", "nunique"),
-            currency=("currency", "first"), unit=("unit", "first"),
-            instrument=("instrument", lambda s: " + ".join(dict.fromkeys(s))),
-            source_ref=("source_ref", "first")).reset_index()
-        rows = parts[parts["n"] == len(codes)].drop(columns="n")
-    scale = float(recipe["scale"]) if pd.notna(recipe["scale"]) else 1.0
-    out = rows[[*key, "value", "currency", "unit", "instrument", "source_ref"]].copy()
-    out["value"] = out["value"] * scale
-    out.insert(2, "indicator", str(recipe["indicator"]))
-    return out.reset_index(drop=True)
-
-
-@lru_cache(maxsize=4)
-def _asean(period: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Wide table, cells (with alternatives) and provenance (with ``feeds``), built once."""
-    selection_file, order = PERIODS[period]
-    provenance = _read("asean_provenance.csv")
-    selection = _read(selection_file)
-    population = _read("asean_population.csv").rename(columns={"population": "weight"})
-
-    cells: list[dict[str, Any]] = []
-    used: list[pd.DataFrame] = []
-    for recipe in selection.to_dict("records"):
-        rows = _recipe_rows(provenance, recipe, order)
-        if rows.empty:
-            continue
-        targets = _split(recipe["targets"])
-        whole = targets == [_REGION]
-        agg = aggregate_dyadic(
-            rows, year=[int(y) for y in _split(recipe["years"])],
-            targets=list(ASEAN_MEMBERS) if whole else targets,
-            region=_REGION if whole else None, weights=population,
-            min_coverage=float(recipe["min_coverage"]) if pd.notna(recipe["min_coverage"])
-            else 0.0)
-        detail = agg.detail[agg.detail["value"].notna()]
-        alternative = recipe["alternative"] if pd.notna(recipe["alternative"]) else ""
-        for source, part in detail.groupby("source", sort=False):
-            targets_used = sorted({t for ts in part["targets"] for t in str(ts).split(";")})
-            mine = rows[(rows["source"] == source) & rows["year"].isin(part["year"])
-                        & rows["target"].isin(targets_used)]
-            cells.append({
-                "source": source, "indicator": recipe["indicator"],
-                "alternative": alternative, "value": part["value"].mean(),
-                "years": _year_label(part["year"].astype(int).tolist()),
-                "coverage": part["coverage"].mean(), "targets": ";".join(targets_used),
-                "provenance_indicator": recipe["provenance_indicator"],
-                "instrument": "; ".join(dict.fromkeys(mine["instrument"])),
-                "source_ref": ";".join(dict.fromkeys(mine["source_ref"])),
-                "rationale": recipe["rationale"]})
-            if not alternative:
-                used.extend(mine[["source", "target", "year"]].assign(
-                    indicator=code, feeds=recipe["indicator"])
-                    for code in _split(recipe["provenance_indicator"]))
-
-    cell_columns = ["source", "indicator", "alternative", "value", "years", "coverage",
-                    "targets", "provenance_indicator", "instrument", "source_ref", "rationale"]
-    cell_table = pd.DataFrame(cells, columns=cell_columns)
-    primary = cell_table[cell_table["alternative"] == ""]
-    if primary.duplicated(["source", "indicator"]).any():
-        raise DataError(f"Two selection lines of {selection_file} fill one cell:\n"
-                        f"{primary[primary.duplicated(['source', 'indicator'], keep=False)]}")
-    codes = list(soft_power_catalogue().index)
-    wide = primary.pivot(index="source", columns="indicator", values="value").reindex(
-        index=pd.Index(list(order), name="source"), columns=codes).astype(float)
-    wide.columns.name = None
-    wide.insert(0, "name", pd.Series(_NAMES))
-    cell_table = cell_table.assign(
-        _s=cell_table["source"].map({s: i for i, s in enumerate(order)}),
-        _i=cell_table["indicator"].map({c: i for i, c in enumerate(codes)}),
-    ).sort_values(["_s", "_i", "alternative"]).drop(columns=["_s", "_i"]).reset_index(drop=True)
-
-    # Which provenance rows a primary value rests on (each part of a sum of flows).
-    link: pd.DataFrame = pd.concat(used, ignore_index=True).drop_duplicates(
-        ["source", "target", "indicator", "year"])
-    feeds = provenance.merge(link, on=["source", "target", "indicator", "year"],
-                             how="left")["feeds"]
-    sources_table = _read("asean_sources.csv")
-    provenance = provenance.assign(feeds=feeds.to_numpy()).merge(
-        sources_table[["source_ref", "citation", "url", "raw_file"]], on="source_ref",
-        how="left")
-    columns = ["source", "target", "year", "indicator", "value", "unit", "currency",
-               "instrument", "source_ref", "citation", "url", "raw_file", "note", "feeds"]
-    return wide, cell_table, provenance[columns]
-
-
-def _asean_framework(period: str) -> pd.DataFrame:
-    wide = _asean(period)[0]
-    observed = wide.drop(columns="name").notna().sum()
-    # Normalising needs at least two sources; an indicator nobody reports cannot be scored.
-    unscorable = list(observed.index[observed < 2])
-    return soft_power_framework().drop(*unscorable).to_table()
+def __getattr__(attr: str) -> Any:
+    # ASEAN_SOURCES, ASEAN_MEMBERS and PERIODS, without importing the application eagerly.
+    if attr in ("ASEAN_SOURCES", "ASEAN_MEMBERS", "PERIODS"):
+        return getattr(_asean_module(), attr)
+    raise AttributeError(f"module 'spindex.datasets' has no attribute {attr!r}")
 
 
 # ------------------------------------------------------------------------------- public
@@ -288,7 +141,7 @@ def load(name: str, period: str | None = None) -> pd.DataFrame:
         if period is not None:
             raise ParameterError(f"Only 'asean' has periods. Got period={period!r} for 'asem'.")
         return _read("asem", "ASEM_iData.csv").set_index("uCode")
-    return _asean(_check_period(period))[0].copy()
+    return _asean_module().wide(period)
 
 
 def load_cells(name: str, period: str | None = None) -> pd.DataFrame:
@@ -325,7 +178,7 @@ def load_cells(name: str, period: str | None = None) -> pd.DataFrame:
     2  aiddata_oda_adjusted  2009-2010  commitment, ODA-like, adjusted
     """
     _check_name(name, ("asean",))
-    return _asean(_check_period(period))[1].copy()
+    return _asean_module().cells(period)
 
 
 def load_years(name: str, period: str | None = None) -> pd.DataFrame:
@@ -339,12 +192,7 @@ def load_years(name: str, period: str | None = None) -> pd.DataFrame:
     ['2009-2010', '2009', '2011', '2013']
     """
     _check_name(name, ("asean",))
-    key = _check_period(period)
-    wide, cells = _asean(key)[:2]
-    primary = cells[cells["alternative"] == ""]
-    years = primary.pivot(index="source", columns="indicator", values="years")
-    years = years.reindex(index=wide.index, columns=wide.columns[1:]).astype(object)
-    return years.where(years.notna(), "")
+    return _asean_module().years(period)
 
 
 def load_per_target(name: str, period: str | None = None) -> dict[str, pd.DataFrame]:
@@ -369,19 +217,7 @@ def load_per_target(name: str, period: str | None = None) -> dict[str, pd.DataFr
     ('JPN', 'CHN')
     """
     _check_name(name, ("asean",))
-    key = _check_period(period)
-    provenance = _read("asean_provenance.csv")
-    selection = _read(PERIODS[key][0])
-    rows: pd.DataFrame = pd.concat([_recipe_rows(provenance, r, PERIODS[key][1])
-                                    for r in selection.to_dict("records")
-                                    if pd.isna(r["alternative"])], ignore_index=True)
-    rows = rows[rows["target"].isin(ASEAN_MEMBERS)]
-    tables = per_target(rows, year=sorted(set(rows["year"])))
-    codes = list(soft_power_catalogue().index)
-    order = PERIODS[key][1]
-    return {t: table.reindex(index=[s for s in order if s in table.index],
-                             columns=[c for c in codes if c in table.columns])
-            for t, table in tables.items()}
+    return _asean_module().per_target_tables(period)
 
 
 def load_framework(name: str, period: str | None = None) -> pd.DataFrame:
@@ -404,7 +240,7 @@ def load_framework(name: str, period: str | None = None) -> pd.DataFrame:
     """
     if _check_name(name) == "asem":
         return _read("asem", "ASEM_iMeta.csv")
-    return _asean_framework(_check_period(period))
+    return _asean_module().framework_table(period)
 
 
 def load_provenance(name: str, period: str | None = None) -> pd.DataFrame:
@@ -444,7 +280,7 @@ def load_provenance(name: str, period: str | None = None) -> pd.DataFrame:
     31    KOR  2013  131.0  USD billion
     """
     _check_name(name, ("asean",))
-    return _asean(_check_period(period))[2].copy()
+    return _asean_module().provenance(period)
 
 
 def load_population(name: str) -> pd.DataFrame:
@@ -457,7 +293,7 @@ def load_population(name: str) -> pd.DataFrame:
         Development Report 2023/24).
     """
     _check_name(name, ("asean",))
-    return _read("asean_population.csv")
+    return _asean_module().population()
 
 
 def load_panel(name: str) -> pd.DataFrame:
@@ -474,4 +310,4 @@ def describe(name: str) -> str:
     """The README of a bundled dataset: source, licence and contents."""
     if _check_name(name) == "asem":
         return _DATA.joinpath("asem", "README.md").read_text(encoding="utf-8")
-    return _DATA.joinpath("ASEAN_README.md").read_text(encoding="utf-8")
+    return _asean_module().readme()

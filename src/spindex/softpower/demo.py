@@ -30,7 +30,7 @@ from spindex.dyadic import per_target
 from spindex.framework import Framework
 from spindex.model import CompositeIndex
 from spindex.result import IndexResult
-from spindex.softpower import soft_power_catalogue, soft_power_model
+from spindex.softpower.framework import soft_power_catalogue, soft_power_model
 
 __all__ = [
     "SECTIONS",

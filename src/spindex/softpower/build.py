@@ -2,8 +2,8 @@
 
 Run from a source checkout::
 
-    python -m spindex.datasets.build            # rewrite the shipped tables
-    python -m spindex.datasets.build --check    # exit 1 if a shipped table differs
+    python -m spindex.softpower.build            # rewrite the shipped tables
+    python -m spindex.softpower.build --check    # exit 1 if a shipped table differs
 
 Inputs (``data-raw/softpower/``, not part of the wheel; see its README):
 
@@ -15,7 +15,7 @@ Inputs (``data-raw/softpower/``, not part of the wheel; see its README):
     UIS, Singapore Tourism Board, the CSIS 2023 white paper, poll results on news
     pages), each row with its citation; ``extracts/SHA256SUMS`` pins their content.
 
-Outputs (the package's ``datasets/data/``):
+Outputs (``spindex/softpower/data/``):
 
 ``asean_provenance.csv``
     One tidy row per value: ``source, target, year, indicator, value, unit,
@@ -40,7 +40,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from spindex._io import read_csv_exact
+from spindex.softpower.asean import read_table
 
 __all__ = ["EXTRACTS", "build", "default_raw_dir", "main"]
 
@@ -140,7 +140,7 @@ def _read(path: Path) -> pd.DataFrame:
         raise FileNotFoundError(
             f"The raw file {path} is missing. The build runs from a source checkout of "
             "spindex (data-raw/ is not part of the installed package).")
-    return read_csv_exact(path, keep_default_na=False, na_values=[""])
+    return read_table(path, keep_default_na=False, na_values=[""])
 
 
 def _curated(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -245,7 +245,7 @@ def _text(table: pd.DataFrame) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: rebuild (or with ``--check`` compare) the shipped tables."""
-    parser = argparse.ArgumentParser(prog="python -m spindex.datasets.build",
+    parser = argparse.ArgumentParser(prog="python -m spindex.softpower.build",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--raw", type=Path, default=None, help="data-raw/softpower directory")
     parser.add_argument("--check", action="store_true",
