@@ -201,7 +201,10 @@ def load_per_target(name: str, period: str | None = None) -> dict[str, pd.DataFr
     The same recipes as :func:`load` (provenance codes, sources, years, units),
     without adding up over targets: :func:`~spindex.dyadic.per_target` of the
     rows the period's primary values use. Values published only for the whole
-    region (FDI, the pooled MOFA polls) are not per member and are left out.
+    region (FDI, the pooled MOFA polls) are not per member and are left out. A
+    recipe's own target subset (Singapore for arrivals, the Philippines for Pew)
+    is not applied: every member with a value of the recipe's code and years
+    gets it (Pew 2015 also has Viet Nam).
 
     Returns
     -------
