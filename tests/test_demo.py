@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from spindex.cli import main
-from spindex.demo import SECTIONS, DemoContext, build_context, run_demo
+from spindex.errors import ParameterError
 from spindex.result import IndexResult
+from spindex.softpower.demo import SECTIONS, DemoContext, build_context, run_demo
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +22,22 @@ def demo_run(tmp_path_factory) -> tuple[IndexResult, str, object]:
     start = time.perf_counter()
     res = run_demo(folder, out=buf)
     elapsed = time.perf_counter() - start
-    assert elapsed < 10, f"the demo took {elapsed:.1f} s"
+    # Two periods now (the spec: make demo under 60 s on a shared machine).
+    assert elapsed < 20, f"the demo took {elapsed:.1f} s"
     return res, buf.getvalue(), folder
 
 
+def part(text: str, which: str) -> str:
+    """The printed part of one period: "founding" or "recent"."""
+    founding, recent = text.split("PART: the recent years")
+    assert "PART: the founding period 2009-2011" in founding
+    return founding if which == "founding" else recent
+
+
 def ranking_lines(text: str) -> list[tuple[str, int]]:
-    """(source, rank) pairs from the printed ranking table."""
-    block = text.split("ranking of the sources")[1].split("Pillar contributions")[0]
+    """(source, rank) pairs from the printed ranking table of the recent years."""
+    block = part(text, "recent").split("ranking of the sources")[1].split(
+        "Pillar contributions")[0]
     return [(m.group(1), int(m.group(2)))
             for m in re.finditer(r"^([A-Z]{3})\s+(\d+)\s", block, flags=re.MULTILINE)]
 
@@ -39,9 +49,60 @@ def test_demo_prints_the_ranking(demo_run):
     assert [r for _, r in lines] == [1, 2, 3, 4, 5, 6]
     assert {s for s, _ in lines} == {"CHN", "JPN", "KOR", "USA", "AUS", "IND"}
     assert {s for s, _ in lines[:2]} == {"CHN", "JPN"}
-    header = text.split("ranking of the sources")[1].splitlines()
+    header = part(text, "recent").split("ranking of the sources")[1].splitlines()
     assert any(all(p in line for p in ("economic", "tourism", "culture", "opinion"))
                for line in header)
+
+
+def test_demo_answers_first_for_the_founding_period(demo_run):
+    _, text, folder = demo_run
+    founding = part(text, "founding")
+    assert text.index("PART: the founding period") < text.index("PART: the recent years")
+    block = founding.split("ranking of the sources")[1].split("Pillar contributions")[0]
+    ranks = [(m.group(1), int(m.group(2)))
+             for m in re.finditer(r"^([A-Z]{3})\s+(\d+)\s", block, flags=re.MULTILINE)]
+    assert {s for s, _ in ranks} == {"CHN", "JPN", "KOR", "USA", "AUS", "IND", "DEU", "FRA",
+                                     "GBR"}
+    assert "all five" in block
+    assert any(all(p in line for p in ("aid", "economic", "tourism", "culture", "opinion"))
+               for line in block.splitlines())
+    ranking = pd.read_csv(folder / "founding_ranking.csv", index_col=0)
+    assert ranking.index.tolist() == [s for s, _ in ranks]
+    # Every value's year is shown.
+    assert "The year(s) of each value" in founding and "2009-2010" in founding
+    share = float(re.search(r"CHN scores at least as high as JPN on ([0-9.]+) of the weights "
+                            r"\(exact\)", founding).group(1))
+    assert 0 < share < 1
+    assert "The order flips on the hyperplane" in founding
+    assert "Plainly:" in founding and "Plainly:" in part(text, "recent")
+    assert "How fragile is the ranking?" in founding
+
+
+def test_demo_answers_per_member(demo_run):
+    _, text, folder = demo_run
+    assert "China vs Japan in each member" in part(text, "founding")
+    table = pd.read_csv(folder / "founding_china_japan_by_member.csv", index_col=0)
+    assert {"VNM", "IDN", "THA"} <= set(table.index)
+    assert table["share CHN >= JPN"].between(0, 1).all()
+    assert set(table["leader"]) <= {"CHN", "JPN"}
+    assert (table["leader"] == "CHN").equals(table["CHN"] > table["JPN"])
+
+
+def test_demo_shows_the_data_source_choice(demo_run):
+    _, text, folder = demo_run
+    # China's aid: AidData and Lowy disagree, visibly, member by member.
+    recent = part(text, "recent")
+    assert "Lowy committed" in recent and "AidData all flows" in recent
+    aid = pd.read_csv(folder / "china_aid_sources.csv", index_col=0)
+    assert aid.loc["THA", "Lowy committed"] == pytest.approx(21.6)
+    assert aid.loc["THA", "AidData all flows"] == pytest.approx(1.43, abs=0.005)
+    assert aid["Lowy/AidData (committed)"].max() > 10
+    # The founding-period answer under each source choice.
+    choice = pd.read_csv(folder / "founding_china_japan_by_source_choice.csv")
+    assert len(choice) == 4
+    assert choice["share CHN >= JPN"].between(0, 1).all()
+    assert choice["share CHN >= JPN"].nunique() == 4  # each choice moves the answer
+    assert "Share range" in part(text, "founding")
 
 
 def test_demo_prints_contributions_and_coverage(demo_run):
@@ -73,14 +134,24 @@ def test_sections_can_be_chosen_and_added(tmp_path):
 
     buf = io.StringIO()
     run_demo(tmp_path, out=buf, sections=(SECTIONS[0], extra))
-    assert "EXTRA SECTION" in buf.getvalue()
+    assert buf.getvalue().count("EXTRA SECTION") == 2  # once per period
     assert (tmp_path / "extra.csv").exists() and not (tmp_path / "coverage.csv").exists()
+    assert (tmp_path / "founding_extra.csv").exists()
+    buf = io.StringIO()
+    run_demo(tmp_path / "recent", out=buf, sections=(extra,), periods=(None,))
+    assert buf.getvalue().count("EXTRA SECTION") == 1
+    with pytest.raises(ParameterError, match="'periods' parameter of run_demo"):
+        run_demo(tmp_path, out=io.StringIO(), periods=())
 
 
 def test_context():
     ctx = build_context()
     assert ctx.framework.root == "soft_power"
     assert ctx.result.scores.shape[0] == len(ctx.data) == 6
+    assert ctx.period is None and ctx.label == "recent years"
+    founding = build_context("2009-2011")
+    assert len(founding.data) == 9 and founding.years.loc["JPN", "aid_oda"] == "2009-2010"
+    assert founding.framework.children("soft_power")[0] == "aid"
 
 
 def test_cli_demo(tmp_path, capsys):
@@ -90,10 +161,11 @@ def test_cli_demo(tmp_path, capsys):
 
 
 def test_demo_answers_china_or_japan(demo_run):
-    _, text, folder = demo_run
+    _, full, folder = demo_run
+    text = part(full, "recent")
     block = text.split("How fragile is the ranking?")[1]
     assert re.search(r"^JPN\s+1\s+1\s+1-2\s", block, flags=re.MULTILINE)
-    assert "China or Japan?" in text
+    assert "China or Japan, recent years?" in text
     share = float(re.search(r"CHN scores at least as high as JPN on ([0-9.]+) of the weights "
                             r"\(exact\)", text).group(1))
     assert 0 < share < 1

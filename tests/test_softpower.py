@@ -123,3 +123,56 @@ def test_framework_round_trips_through_a_table():
     again = sp.Framework.from_table(fw.to_table())
     assert again.indicators == fw.indicators
     assert again.effective_weights(1).equals(fw.effective_weights(1))
+
+
+# --------------------------------------------------------------------------- layering
+def test_generic_library_does_not_import_the_application():
+    import ast
+    from pathlib import Path
+
+    import spindex
+
+    root = Path(spindex.__file__).parent
+    # The only doors from the library to the application: the public re-exports, the lazy
+    # dispatch of datasets.load("asean"), the CLI's demo command and dyadic's default rules.
+    allowed = {"__init__.py", "datasets/__init__.py", "cli.py", "dyadic.py"}
+    offenders = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("softpower/") or rel in allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [f"{rel}: {n}" for n in names if n.startswith("spindex.softpower")]
+    assert not offenders
+    # datasets imports the application lazily, never at module level.
+    tree = ast.parse((root / "datasets" / "__init__.py").read_text(encoding="utf-8"))
+    top = [n.module for n in tree.body if isinstance(n, ast.ImportFrom)]
+    assert not [m for m in top if m and m.startswith("spindex.softpower")]
+
+
+def test_application_uses_only_public_modules():
+    import ast
+    from pathlib import Path
+
+    import spindex.softpower
+
+    for path in Path(spindex.softpower.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                parts = node.module.split(".")
+                assert not any(p.startswith("_") for p in parts[1:]), (path.name, node.module)
+
+
+def test_public_names_survive_the_move():
+    import spindex as sp
+    from spindex.softpower import soft_power_catalogue as cat
+
+    assert sp.soft_power_catalogue is cat
+    assert sp.soft_power_framework().children("soft_power")[0] == "aid"
+    assert callable(sp.aggregate_dyadic) and callable(sp.per_target)
+    assert callable(sp.softpower.coverage)
+    assert sp.datasets.ASEAN_SOURCES["CHN"] == "China"
+    with pytest.raises(AttributeError, match="no attribute 'NOPE'"):
+        _ = sp.datasets.NOPE

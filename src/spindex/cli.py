@@ -655,7 +655,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from spindex.demo import run_demo
+    from spindex.softpower.demo import run_demo
 
     run_demo(args.output)
     return 0

@@ -12,7 +12,7 @@ import spindex as sp
 from spindex.errors import ParameterError
 from spindex.softpower import soft_power_catalogue, soft_power_model
 
-DATA = resources.files("spindex.datasets") / "data"
+DATA = resources.files("spindex.softpower") / "data"
 
 
 def read(name: str) -> pd.DataFrame:
@@ -61,8 +61,10 @@ def test_every_wide_value_rests_on_sourced_rows(wide, provenance):
 
 def test_other_data_files_are_sourced():
     sources = set(read("asean_sources.csv")["source_ref"])
-    for name in ("asean_population.csv", "asean_exchange_rates.csv"):
-        table = read(name)
+    rates = resources.files("spindex.datasets") / "data" / "asean_exchange_rates.csv"
+    with rates.open("rb") as fh:
+        rates_table = pd.read_csv(fh)
+    for table in (read("asean_population.csv"), rates_table):
         assert table["source_ref"].notna().all() and set(table["source_ref"]) <= sources
 
 
@@ -147,9 +149,9 @@ def test_scoring_the_bundled_data(wide):
 
 
 def test_provenance_table(provenance):
-    assert list(provenance.columns) == ["source", "target", "indicator", "year", "value", "unit",
-                                        "currency", "source_ref", "citation", "url", "note",
-                                        "feeds"]
+    assert list(provenance.columns) == ["source", "target", "year", "indicator", "value", "unit",
+                                        "currency", "instrument", "source_ref", "citation", "url",
+                                        "raw_file", "note", "feeds"]
     assert set(provenance["feeds"].dropna()) <= set(soft_power_catalogue().index)
     assert len(provenance) == len(read("asean_provenance.csv"))
     # Rows kept for the record but not used: the partial Japanese aid items, for instance.

@@ -24,50 +24,38 @@ KOR       3233.0      4010000.0
 
 from __future__ import annotations
 
-from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import pandas as pd
 
 from spindex._io import read_csv_exact
-from spindex.dyadic import aggregate_dyadic
 from spindex.errors import ParameterError
-from spindex.softpower import soft_power_catalogue, soft_power_framework
 
 __all__ = [
     "ASEAN_MEMBERS",
     "ASEAN_SOURCES",
+    "PERIODS",
     "available",
     "describe",
     "load",
+    "load_cells",
     "load_framework",
     "load_panel",
+    "load_per_target",
     "load_population",
     "load_provenance",
+    "load_years",
 ]
 
 _DATA = resources.files("spindex.datasets") / "data"
 
 _DESCRIPTIONS: dict[str, str] = {
     "asem": "ASEM Sustainable Connectivity: 51 countries x 49 indicators (COINr's example, MIT).",
-    "asean": "Soft power toward ASEAN: 6 source countries x the 13 soft-power indicators, "
-             "aggregated from 137 sourced dyadic values (7 indicators observed).",
+    "asean": "Soft power toward ASEAN: the 13 soft-power indicators for 6 source countries "
+             "(recent years) or 9 (period='2009-2011', all five pillars), aggregated from "
+             "4,210 sourced dyadic values.",
 }
-
-#: Source countries of the ``"asean"`` dataset (ISO3 -> name), in table order.
-ASEAN_SOURCES: dict[str, str] = {
-    "CHN": "China", "JPN": "Japan", "KOR": "South Korea", "USA": "United States",
-    "AUS": "Australia", "IND": "India",
-}
-
-#: The ten ASEAN members (ISO3), the targets of the ``"asean"`` dataset.
-ASEAN_MEMBERS: tuple[str, ...] = (
-    "BRN", "IDN", "KHM", "LAO", "MMR", "MYS", "PHL", "SGP", "THA", "VNM",
-)
-
-_REGION = "ASEAN"
-
 
 def available() -> dict[str, str]:
     """Names of the bundled datasets with a one-line description."""
@@ -89,96 +77,159 @@ def _read(*parts: str) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------- asean
-def _split(text: object) -> list[str]:
-    return [t.strip() for t in str(text).split(";") if t.strip()]
+# The soft-power application lives in spindex.softpower; the generic library imports it
+# only here, lazily, when the "asean" data are asked for.
+def _asean_module() -> Any:
+    from spindex.softpower import asean
+
+    return asean
 
 
-@lru_cache(maxsize=1)
-def _asean() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The wide table and the provenance table (with the ``feeds`` column), built once."""
-    provenance = _read("asean_provenance.csv")
-    selection = _read("asean_selection.csv")
-    population = _read("asean_population.csv")
-
-    chosen = provenance.merge(
-        selection[["indicator", "provenance_indicator"]],
-        left_on="indicator", right_on="provenance_indicator", suffixes=("_raw", ""),
-    )
-    rows = chosen[["source", "target", "indicator", "year", "value", "currency"]]
-    choices: list[dict[Any, Any]] = selection.to_dict("records")
-    years = {str(c["indicator"]): [int(y) for y in _split(c["years"])] for c in choices}
-    subsets = {str(c["indicator"]): _split(c["targets"]) for c in choices
-               if _split(c["targets"]) != [_REGION]}
-    minimum = {str(c["indicator"]): float(c["min_coverage"]) for c in choices
-               if pd.notna(c["min_coverage"])}
-    agg = aggregate_dyadic(
-        rows, year=years, targets={"default": list(ASEAN_MEMBERS), **subsets}, region=_REGION,
-        weights=population.rename(columns={"population": "weight"}), min_coverage=minimum,
-    )
-
-    codes = list(soft_power_catalogue().index)
-    wide = agg.data.reindex(index=pd.Index(list(ASEAN_SOURCES), name="source"), columns=codes)
-    wide.columns.name = None
-    wide.insert(0, "name", pd.Series(ASEAN_SOURCES))
-
-    # Which provenance rows a value of the wide table rests on.
-    used = agg.detail[agg.detail["value"].notna()].assign(
-        target=lambda d: d["targets"].str.split(";")).explode("target")
-    used = used.merge(selection[["indicator", "provenance_indicator"]], on="indicator")
-    feeds = provenance.merge(
-        used[["source", "target", "provenance_indicator", "year", "indicator"]].rename(
-            columns={"indicator": "feeds", "provenance_indicator": "indicator"}),
-        on=["source", "target", "indicator", "year"], how="left",
-    )["feeds"]
-    sources = _read("asean_sources.csv")
-    provenance = provenance.assign(feeds=feeds.to_numpy()).merge(
-        sources[["source_ref", "citation", "url"]], on="source_ref", how="left")
-    columns = ["source", "target", "indicator", "year", "value", "unit", "currency",
-               "source_ref", "citation", "url", "note", "feeds"]
-    return wide, provenance[columns]
-
-
-def _asean_framework() -> pd.DataFrame:
-    wide = _asean()[0]
-    observed = wide.drop(columns="name").notna().sum()
-    # Normalising needs at least two sources; an indicator nobody reports cannot be scored.
-    unscorable = list(observed.index[observed < 2])
-    return soft_power_framework().drop(*unscorable).to_table()
+def __getattr__(attr: str) -> Any:
+    # ASEAN_SOURCES, ASEAN_MEMBERS and PERIODS, without importing the application eagerly.
+    if attr in ("ASEAN_SOURCES", "ASEAN_MEMBERS", "PERIODS"):
+        return getattr(_asean_module(), attr)
+    raise AttributeError(f"module 'spindex.datasets' has no attribute {attr!r}")
 
 
 # ------------------------------------------------------------------------------- public
-def load(name: str) -> pd.DataFrame:
+def load(name: str, period: str | None = None) -> pd.DataFrame:
     """Load a bundled dataset as a wide table indexed by unit code.
 
     Parameters
     ----------
     name : str
         One of :func:`available`.
+    period : {None, "2009-2011"}, optional
+        Only for ``"asean"``: which cross-section. ``None`` is the recent one
+        (values of 2012-2024, six sources); ``"2009-2011"`` the founding period
+        (nine sources, all five pillars). The year(s) of each cell are in
+        :func:`load_years`, the details in :func:`load_cells`.
 
     Returns
     -------
     pandas.DataFrame
         One row per unit, one column per indicator plus label columns.
         ``"asem"``: COINr's iData (index ``uCode``; label, group, year and
-        denominator columns). ``"asean"``: index ``source`` (ISO3 of the six
-        source countries), a ``name`` column and one column per indicator of
-        the soft-power framework (:func:`~spindex.softpower.soft_power_catalogue`
-        order), NaN where no comparable value exists. Each value is the
-        aggregation of provenance rows by
-        :func:`~spindex.dyadic.aggregate_dyadic`, with the year(s) and targets
-        chosen per indicator in ``asean_selection.csv`` (see :func:`describe`).
+        denominator columns). ``"asean"``: index ``source`` (ISO3 of the source
+        countries), a ``name`` column and one column per indicator of the
+        soft-power framework (:func:`~spindex.softpower.soft_power_catalogue`
+        order, in its units), NaN where no comparable value exists. Each value is
+        the aggregation of provenance rows by
+        :func:`~spindex.dyadic.aggregate_dyadic`, with the provenance code(s),
+        sources, year(s) and targets chosen per indicator in the period's
+        selection file (``asean_selection.csv``,
+        ``asean_selection_2009-2011.csv``; see :func:`describe`).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name or period, or a period with ``"asem"``.
+
+    Examples
+    --------
+    >>> import spindex as sp
+    >>> founding = sp.datasets.load("asean", period="2009-2011")
+    >>> founding[["aid_oda", "eco_trade"]].round(1).head(3)
+            aid_oda  eco_trade
+    source
+    CHN      2256.3      162.1
+    JPN      1368.0      128.7
+    KOR       188.7       51.8
     """
     if _check_name(name) == "asem":
+        if period is not None:
+            raise ParameterError(f"Only 'asean' has periods. Got period={period!r} for 'asem'.")
         return _read("asem", "ASEM_iData.csv").set_index("uCode")
-    return _asean()[0].copy()
+    return _asean_module().wide(period)
 
 
-def load_framework(name: str) -> pd.DataFrame:
+def load_cells(name: str, period: str | None = None) -> pd.DataFrame:
+    """How every value of an ``"asean"`` cross-section was made, with its alternatives.
+
+    Parameters
+    ----------
+    name : {"asean"}
+    period : {None, "2009-2011"}, optional
+        As for :func:`load`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (source, indicator, alternative): ``alternative`` is ``""``
+        for the value of :func:`load` and names another way to fill the same
+        cell otherwise (China's aid as all official flows,
+        ``"aiddata_all_flows"``; trade as reported by the members,
+        ``"reported_by_target"``); ``value`` (the catalogue unit), ``years``
+        (``"2009-2010"``), ``coverage`` (share of the region's targets or
+        weight), ``targets`` (the targets that have a value),
+        ``provenance_indicator``, ``instrument``, ``source_ref`` (see
+        :func:`load_provenance`) and ``rationale``.
+
+    Examples
+    --------
+    >>> import spindex as sp
+    >>> cells = sp.datasets.load_cells("asean", period="2009-2011")
+    >>> china = cells[(cells.source == "CHN") & (cells.indicator == "aid_oda")]
+    >>> china[["alternative", "years", "instrument"]]  # doctest: +NORMALIZE_WHITESPACE
+                alternative      years                         instrument
+    0                        2009-2010                commitment, ODA-like
+    1     aiddata_all_flows  2009-2010      commitment, all official flows
+    2  aiddata_oda_adjusted  2009-2010  commitment, ODA-like, adjusted
+    """
+    _check_name(name, ("asean",))
+    return _asean_module().cells(period)
+
+
+def load_years(name: str, period: str | None = None) -> pd.DataFrame:
+    """The year(s) behind each value of :func:`load` (same shape; ``""`` where missing).
+
+    Examples
+    --------
+    >>> import spindex as sp
+    >>> years = sp.datasets.load_years("asean", period="2009-2011")
+    >>> years.loc["USA", ["aid_oda", "eco_trade", "tour_arrivals", "cult_students"]].tolist()
+    ['2009-2010', '2009', '2011', '2013']
+    """
+    _check_name(name, ("asean",))
+    return _asean_module().years(period)
+
+
+def load_per_target(name: str, period: str | None = None) -> dict[str, pd.DataFrame]:
+    """One table per ASEAN member: the sources' values toward it (who leads in Viet Nam?).
+
+    The same recipes as :func:`load` (provenance codes, sources, years, units),
+    without adding up over targets: :func:`~spindex.dyadic.per_target` of the
+    rows the period's primary values use. Values published only for the whole
+    region (FDI, the pooled MOFA polls) are not per member and are left out. A
+    recipe's own target subset (Singapore for arrivals, the Philippines for Pew)
+    is not applied: every member with a value of the recipe's code and years
+    gets it (Pew 2015 also has Viet Nam).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Member ISO3 -> sources x indicators (catalogue order; sources with no
+        value toward that member are left out; NaN where a source has no value).
+
+    Examples
+    --------
+    >>> import spindex as sp
+    >>> vnm = sp.datasets.load_per_target("asean", period="2009-2011")["VNM"]
+    >>> vnm["aid_oda"].idxmax(), vnm["eco_trade"].idxmax()
+    ('JPN', 'CHN')
+    """
+    _check_name(name, ("asean",))
+    return _asean_module().per_target_tables(period)
+
+
+def load_framework(name: str, period: str | None = None) -> pd.DataFrame:
     """Load the metadata table of a bundled dataset (pass it to ``Framework.from_table``).
 
     For ``"asean"`` it is the soft-power framework without the indicators that
-    fewer than two sources report (a comparison needs two); pillars left empty
-    (aid) go with them, so the other pillars share the index equally.
+    fewer than two sources report in the period's table (a comparison needs
+    two); a pillar left empty goes with them, so the others share the index
+    equally.
 
     Examples
     --------
@@ -186,30 +237,38 @@ def load_framework(name: str) -> pd.DataFrame:
     >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asean"))
     >>> fw.children("soft_power")
     ('economic', 'tourism', 'culture', 'opinion')
+    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asean", period="2009-2011"))
+    >>> fw.children("soft_power")
+    ('aid', 'economic', 'tourism', 'culture', 'opinion')
     """
     if _check_name(name) == "asem":
         return _read("asem", "ASEM_iMeta.csv")
-    return _asean_framework()
+    return _asean_module().framework_table(period)
 
 
-def load_provenance(name: str) -> pd.DataFrame:
-    """Every value behind a dataset, with its unit, year, source and note.
+def load_provenance(name: str, period: str | None = None) -> pd.DataFrame:
+    """Every value behind a dataset, with its unit, year, instrument, source and raw file.
 
     Parameters
     ----------
     name : {"asean"}
         Only the ``"asean"`` dataset is built from a provenance table.
+    period : {None, "2009-2011"}, optional
+        The cross-section whose use of the rows ``feeds`` shows.
 
     Returns
     -------
     pandas.DataFrame
         One row per published value: ``source``, ``target`` (ISO3, or
-        ``"ASEAN"`` for a value published for the whole region), ``indicator``
-        (the instrument's own code), ``year``, ``value`` and ``unit`` as the source
-        printed them, ``currency``, ``source_ref``, ``citation``, ``url``,
-        ``note`` (doubts, lower bounds, rounding) and ``feeds``: the soft-power
-        indicator of :func:`load` the row goes into, missing for rows kept as
-        record but not used (other years, partial or one-source figures).
+        ``"ASEAN"`` for a value published for the whole region), ``year``,
+        ``indicator`` (the instrument's own code), ``value`` and ``unit`` as the
+        source printed them, ``currency``, ``instrument`` (what the number is:
+        ``"commitment, ODA-like"``, ``"net disbursement, reported by source"``,
+        ``"exports, reported by target"``, ``"poll share"``, ...),
+        ``source_ref``, ``citation``, ``url``, ``raw_file`` (the file of the
+        repository's ``data-raw/`` it was built from), ``note`` and ``feeds``:
+        the soft-power indicator of ``load(name, period)`` the row goes into,
+        missing for rows kept as record but not used there.
 
     Examples
     --------
@@ -224,7 +283,7 @@ def load_provenance(name: str) -> pd.DataFrame:
     31    KOR  2013  131.0  USD billion
     """
     _check_name(name, ("asean",))
-    return _asean()[1].copy()
+    return _asean_module().provenance(period)
 
 
 def load_population(name: str) -> pd.DataFrame:
@@ -237,7 +296,7 @@ def load_population(name: str) -> pd.DataFrame:
         Development Report 2023/24).
     """
     _check_name(name, ("asean",))
-    return _read("asean_population.csv")
+    return _asean_module().population()
 
 
 def load_panel(name: str) -> pd.DataFrame:
@@ -254,4 +313,4 @@ def describe(name: str) -> str:
     """The README of a bundled dataset: source, licence and contents."""
     if _check_name(name) == "asem":
         return _DATA.joinpath("asem", "README.md").read_text(encoding="utf-8")
-    return _DATA.joinpath("ASEAN_README.md").read_text(encoding="utf-8")
+    return _asean_module().readme()
