@@ -50,6 +50,7 @@ from spindex.errors import (
     SpindexTypeError,
     SpindexWarning,
 )
+from spindex.explore import explore, explore_html
 from spindex.export import export_tables, to_excel, to_parquet, write_table
 from spindex.framework import Framework, Node
 from spindex.methods import (
@@ -190,6 +191,8 @@ __all__ = [
     "dominance",
     "dominance_matrix",
     "exchange_rates",
+    "explore",
+    "explore_html",
     "export_tables",
     "group_pca",
     "importance",
