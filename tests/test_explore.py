@@ -72,6 +72,8 @@ def test_bad_arguments_are_refused(tmp_path, asean):
         sp.explore_html(res, pair="CHN")
     with pytest.raises(sp.ParameterError, match="holds only the index"):
         sp.explore_html(res, level=-1)
+    with pytest.raises(sp.SpindexTypeError, match="'unit_names' of explore"):
+        sp.explore_html(res, unit_names=["China"])
     with pytest.raises(sp.ParameterError, match=r"must end in \.html"):
         sp.explore(res, tmp_path / "x.pdf")
     median = sp.CompositeIndex(model.framework, normalize="fraction_of_max",
@@ -240,9 +242,13 @@ def test_asem_both_levels_match(browser, tmp_path):
     fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
     data = sp.datasets.load("asem")
     model = sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100))
-    _open(browser, model.score(data), tmp_path, pair=("CHN", "JPN"))
+    _open(browser, model.score(data), tmp_path, pair=("CHN", "JPN"), unit_names=data["uName"])
     for weights in ({"Conn": 0.25, "Sust": 1.0}, {"Conn": 1.0, "Sust": 0.0}):
         _check(browser, model, data, weights)
+    names = [e.text for e in browser.find_elements("css selector", "li.unit .name")]
+    assert "China" in names and "Japan" in names
+    assert "China scores at least as high as Japan" in browser.find_element(
+        "id", "pair-share").text
     # Eight pillar sliders in two groups, geometric means above them.
     geometric = sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100),
                                   aggregate={"default": "arithmetic", 3: "geometric",

@@ -419,8 +419,8 @@
         const lead = f.start >= 0 ? A : B;
         target.textContent = lead + " leads whatever the share of " + v.name;
       } else {
-        target.textContent = f.flips.map((x) => "flips at " + pct(x.t) + " (" +
-          (x.aAbove ? A : B) + " above)").join("; ");
+        target.textContent = "order flips at " + f.flips.map((x) => pct(x.t) + " (" +
+          (x.aAbove ? A : B) + " ahead above it)").join(", ");
       }
     });
   }

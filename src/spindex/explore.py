@@ -17,12 +17,13 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
 from spindex.result import IndexResult
@@ -77,8 +78,23 @@ def _pair(result: IndexResult, pair: Sequence[Hashable] | None) -> tuple[int, in
     return out[0], out[1]
 
 
+def _unit_names(result: IndexResult, names: Any) -> list[str]:
+    units = list(result.scores.index)
+    if names is None:
+        return [str(u) for u in units]
+    if isinstance(names, pd.Series):
+        names = names.to_dict()
+    if not isinstance(names, Mapping):
+        raise SpindexTypeError(
+            "The 'unit_names' of explore must map unit labels to names (a dict or a Series, "
+            f"such as data['uName']). Got {type(names).__name__} instead."
+        )
+    return [str(names[u]) if u in names and not pd.isna(names[u]) else str(u) for u in units]
+
+
 def _model_json(result: IndexResult, level: int | str | None,
-                pair: Sequence[Hashable] | None, title: str) -> dict[str, Any]:
+                pair: Sequence[Hashable] | None, title: str,
+                unit_names: Any = None) -> dict[str, Any]:
     fw = result.framework
     root = fw.root
     if level is None:
@@ -125,7 +141,7 @@ def _model_json(result: IndexResult, level: int | str | None,
         "root": root,
         "units": [u if isinstance(u, (int, float)) and not isinstance(u, bool) else str(u)
                   for u in units],
-        "unitNames": [str(u) for u in units],
+        "unitNames": _unit_names(result, unit_names),
         "levelName": "Pillars" if level_number == fw.n_levels - 1 else f"Level {level_number}",
         "varying": entries,
         "groups": groups,
@@ -165,6 +181,7 @@ def explore_html(
     level: int | str | None = None,
     pair: Sequence[Hashable] | None = None,
     title: str | None = None,
+    unit_names: Mapping[Hashable, str] | pd.Series | None = None,
 ) -> str:
     """The explorer page as a string (see :func:`explore`).
 
@@ -179,6 +196,8 @@ def explore_html(
         The two units compared first (default: the top two); the reader can pick others.
     title : str, optional
         Title of the page.
+    unit_names : mapping or Series, optional
+        Names to show for the units (for example ``data["uName"]``); default: the labels.
 
     Returns
     -------
@@ -188,7 +207,8 @@ def explore_html(
     Raises
     ------
     SpindexTypeError
-        If ``result`` is not an IndexResult, or ``pair`` is not two labels.
+        If ``result`` is not an IndexResult, ``pair`` is not two labels or ``unit_names``
+        not a mapping.
     ParameterError
         If ``level`` holds only the index, or ``pair`` names one unit twice.
     DataError
@@ -216,7 +236,7 @@ def explore_html(
                                f"{type(title).__name__} instead.")
     fw = result.framework
     title = title or f"{fw.node(fw.root).name}: re-weight it yourself"
-    model = _model_json(result, level, pair, title)
+    model = _model_json(result, level, pair, title, unit_names)
     # "</" may not appear inside a script element; "<\/" is the same JSON string.
     payload = json.dumps(model, ensure_ascii=False, allow_nan=False).replace("</", "<\\/")
     script = _asset("explore.js").replace("</", "<\\/")
@@ -246,11 +266,6 @@ and over the parts a unit has data for). {esc(_describe(result))}</p>
 <div class="buttons"><button id="reset" type="button">Nominal weights</button><button
 id="equal" type="button">Equal weights</button></div>
 <p id="warning" role="alert"></p>
-</div>
-<div>
-<h2>Ranking</h2>
-<div id="legend"></div>
-<ol id="ranking" aria-live="polite"></ol>
 <section class="pair">
 <h2>Pair comparison</h2>
 <label>Compare <select id="pair-a" aria-label="first unit"></select></label>
@@ -259,6 +274,11 @@ id="equal" type="button">Equal weights</button></div>
 <p class="note">Under each slider: the share of its group at which that weight, moved alone
 (the others keeping their proportions), flips the order of the pair.</p>
 </section>
+</div>
+<div>
+<h2>Ranking</h2>
+<div id="legend"></div>
+<ol id="ranking" aria-live="polite"></ol>
 </div>
 </main>
 <footer>Written by spindex {esc(_version())}. Works offline: the data and the code are in this
@@ -285,6 +305,7 @@ def explore(
     level: int | str | None = None,
     pair: Sequence[Hashable] | None = None,
     title: str | None = None,
+    unit_names: Mapping[Hashable, str] | pd.Series | None = None,
 ) -> Path:
     """Write a live re-weighting explorer: one self-contained HTML file.
 
@@ -311,6 +332,8 @@ def explore(
         The two units compared first (default: the top two).
     title : str, optional
         Title of the page.
+    unit_names : mapping or Series, optional
+        Names to show for the units (default: their labels).
 
     Returns
     -------
@@ -340,7 +363,7 @@ def explore(
     if target.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(f"The 'path' of explore must end in .html. Got {str(target)!r} "
                              "instead.")
-    page = explore_html(result, level=level, pair=pair, title=title)
+    page = explore_html(result, level=level, pair=pair, title=title, unit_names=unit_names)
     try:
         target.write_text(page, encoding="utf-8")
     except OSError as exc:
