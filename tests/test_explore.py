@@ -281,3 +281,11 @@ def test_screenshot(browser, tmp_path, asean):
     png = tmp_path / "explorer.png"
     assert browser.save_screenshot(str(png))
     assert png.stat().st_size > 10_000
+
+
+def test_the_docs_page_example_runs():
+    page = Path(__file__).resolve().parents[1] / "docs" / "explore.md"
+    text = page.read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    assert len(blocks) == 1
+    exec(compile(blocks[0], str(page), "exec"), {})

@@ -27,6 +27,7 @@ from spindex.analysis.sampling import WeightNoise
 from spindex.analysis.smaa import smaa
 from spindex.analysis.uncertainty import uncertainty
 from spindex.dyadic import per_target
+from spindex.explore import explore
 from spindex.framework import Framework
 from spindex.model import CompositeIndex
 from spindex.result import IndexResult
@@ -267,6 +268,10 @@ def run_demo(
             written.append(f"{stem}.csv")
     out.write(f"\nTables written to {folder.resolve()}/ ({', '.join(written)})\n")
     _write_figures(ctx, folder, out)
+    explorer = explore(ctx.result, folder / "explorer.html", pair=("CHN", "JPN"),
+                       unit_names=datasets.ASEAN_SOURCES,
+                       title="China or Japan? Re-weight soft power toward ASEAN")
+    out.write(f"Live re-weighting explorer (opens offline in a browser): {explorer.resolve()}\n")
     return ctx.result
 
 
