@@ -181,7 +181,7 @@ def explore_html(
     level: int | str | None = None,
     pair: Sequence[Hashable] | None = None,
     title: str | None = None,
-    unit_names: Mapping[Hashable, str] | pd.Series | None = None,
+    unit_names: Mapping[Any, str] | pd.Series | None = None,
 ) -> str:
     """The explorer page as a string (see :func:`explore`).
 
@@ -305,7 +305,7 @@ def explore(
     level: int | str | None = None,
     pair: Sequence[Hashable] | None = None,
     title: str | None = None,
-    unit_names: Mapping[Hashable, str] | pd.Series | None = None,
+    unit_names: Mapping[Any, str] | pd.Series | None = None,
 ) -> Path:
     """Write a live re-weighting explorer: one self-contained HTML file.
 
