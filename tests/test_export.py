@@ -97,6 +97,20 @@ def test_about_sheet_describes_the_model(tmp_path, synthetic):
     assert frame["Effective weight"].dropna().pipe(lambda w: abs(w.sum() - 1) < 1e-12)
 
 
+def test_headers_are_names_or_codes(synthetic):
+    res = synthetic.result
+    fw = res.framework
+    named = sp.export_tables(res)["Scores"]
+    coded = sp.export_tables(res, labels="codes")["Scores"]
+    assert list(coded.columns[1:]) == list(fw.codes)
+    assert list(named.columns[1:]) == [fw.node(c).name for c in fw.codes]
+    assert named.columns[-1] == "Synthetic soft power"
+    assert np.array_equal(named.iloc[:, 1:].to_numpy(), coded.iloc[:, 1:].to_numpy(),
+                          equal_nan=True)
+    with pytest.raises(sp.ParameterError, match="'labels' parameter of export_tables"):
+        sp.export_tables(res, labels="titles")
+
+
 def test_long_and_repeated_sheet_names_stay_valid(tmp_path, synthetic):
     res = synthetic.result
     tables = sp.export_tables({"A very long caption for the first": res, "Second": res,
@@ -112,7 +126,7 @@ def test_long_and_repeated_sheet_names_stay_valid(tmp_path, synthetic):
 def test_panel_exports_one_row_per_unit_and_period(tmp_path):
     fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
     panel = sp.score_panel(sp.CompositeIndex(fw), sp.datasets.load_panel("asem"))
-    path = sp.to_excel(panel, tmp_path / "panel.xlsx")
+    path = sp.to_excel(panel, tmp_path / "panel.xlsx", labels="codes")
     back = pd.read_excel(path, sheet_name="Panel scores")
     expected = panel.scores.reset_index()
     assert len(back) == len(expected)
@@ -122,7 +136,7 @@ def test_panel_exports_one_row_per_unit_and_period(tmp_path):
 
 
 def test_parquet_round_trip_is_exact(tmp_path, everything):
-    tables = sp.export_tables(everything)
+    tables = sp.export_tables(everything, labels="codes")
     files = sp.to_parquet(everything, tmp_path / "out")
     assert [f.name for f in files][:3] == ["about.parquet", "scores.parquet", "ranks.parquet"]
     for file, (_, table) in zip(files, tables.items(), strict=True):

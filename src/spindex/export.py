@@ -140,7 +140,8 @@ def _contribution_level(res: IndexResult) -> int:
 class _Book:
     """Tables collected under unique sheet names, with the notes of the About sheet."""
 
-    def __init__(self) -> None:
+    def __init__(self, labels: str) -> None:
+        self.labels = labels
         self.tables: dict[str, pd.DataFrame] = {}
         self.about: list[tuple[str, str]] = []
 
@@ -154,12 +155,25 @@ class _Book:
         self.about.append((f"Sheet: {sheet}", note))
 
 
+def _headers(fw: Any, labels: str) -> dict[str, str]:
+    """Column header of every node: its name (its code too where two nodes share a name), or
+    its code with ``labels="codes"``."""
+    if labels == "codes":
+        return {c: c for c in fw.codes}
+    names = {c: str(fw.node(c).name or c) for c in fw.codes}
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {c: (n if counts[n] == 1 else f"{n} ({c})") for c, n in names.items()}
+
+
 def _add_result(book: _Book, res: IndexResult, prefix: str) -> None:
     fw = res.framework
+    header = _headers(fw, book.labels)
     book.about.extend((f"{prefix}{k}", v) for k, v in _model_rows(res))
-    book.add(f"{prefix}Scores", res.scores, "unit",
+    book.add(f"{prefix}Scores", res.scores.rename(columns=header), "unit",
              "scores of every unit at every node (normalised indicators, aggregates, index)")
-    book.add(f"{prefix}Ranks", res.ranks, "unit", "rank at every node; 1 = best, ties share "
+    book.add(f"{prefix}Ranks", res.ranks.rename(columns=header), "unit", "rank at every node; 1 = best, ties share "
                                                   "the best rank; empty = no score")
     level = _contribution_level(res)
     try:
@@ -167,7 +181,7 @@ def _add_result(book: _Book, res: IndexResult, prefix: str) -> None:
     except SpindexError as exc:
         book.about.append((f"{prefix}Contributions", f"not available: {exc}"))
     else:
-        book.add(f"{prefix}Contributions", parts, "unit",
+        book.add(f"{prefix}Contributions", parts.rename(columns=header), "unit",
                  f"each level-{level} node's part of the index score ({fw.root}); rows sum to it")
     book.add(f"{prefix}Framework", _framework_table(res).set_index("Code"), "Code",
              "the indicator tree: names, parents, levels, weights and directions")
@@ -202,7 +216,8 @@ def _add_item(book: _Book, obj: Any, caption: str | None) -> None:
                  "acceptability and confidence per unit")
         book.add(f"{prefix}SMAA acceptability", obj.rank_acceptability, "unit",
                  "rank acceptability: share of the weights giving each unit each rank")
-        book.add(f"{prefix}SMAA central weights", obj.central_weights, "unit",
+        book.add(f"{prefix}SMAA central weights",
+                 obj.central_weights.rename(columns=_headers(obj.framework, book.labels)), "unit",
                  "mean weights over the draws where the unit ranks first")
         book.add(f"{prefix}SMAA pairwise winning", obj.pairwise_winning, "unit",
                  "share of the draws where the row unit ranks above the column unit")
@@ -226,9 +241,10 @@ def _add_item(book: _Book, obj: Any, caption: str | None) -> None:
                                              f"{obj.normalize_across}"))
         first = obj.results[obj.periods[0]]
         book.about.extend((f"{prefix}{k}", v) for k, v in _model_rows(first)[:1])
-        book.add(f"{prefix}Panel scores", obj.scores, "unit",
+        header = _headers(obj.framework, book.labels)
+        book.add(f"{prefix}Panel scores", obj.scores.rename(columns=header), "unit",
                  "scores of every node, one row per unit and period")
-        book.add(f"{prefix}Panel ranks", obj.ranks, "unit",
+        book.add(f"{prefix}Panel ranks", obj.ranks.rename(columns=header), "unit",
                  "ranks of every node within each period")
         book.add(f"{prefix}Panel index", obj.index, "unit", "index score per unit and period")
     elif isinstance(obj, PanelAnalysis):
@@ -267,7 +283,9 @@ def _items(results: Any) -> list[tuple[str | None, Any]]:
     return [(None, results)]
 
 
-def export_tables(results: Any, *, title: str | None = None) -> dict[str, pd.DataFrame]:
+def export_tables(
+    results: Any, *, title: str | None = None, labels: str = "names",
+) -> dict[str, pd.DataFrame]:
     """The tables of results, by sheet name, as :func:`to_excel` writes them.
 
     Parameters
@@ -280,6 +298,10 @@ def export_tables(results: Any, *, title: str | None = None) -> dict[str, pd.Dat
         sheet names of its result.
     title : str, optional
         Title written at the top of the About sheet.
+    labels : {"names", "codes"}, default "names"
+        Headers of the node columns (scores, ranks, contributions, central weights): the
+        nodes' names from the framework (with the code where two share a name), or their
+        codes. The Framework sheet maps one to the other.
 
     Returns
     -------
@@ -303,7 +325,10 @@ def export_tables(results: Any, *, title: str | None = None) -> dict[str, pd.Dat
     if title is not None and not isinstance(title, str):
         raise SpindexTypeError(f"The 'title' of export_tables must be a string. Got "
                                f"{type(title).__name__} instead.")
-    book = _Book()
+    if labels not in ("names", "codes"):
+        raise ParameterError(f"The 'labels' parameter of export_tables must be 'names' or "
+                             f"'codes'. Got {labels!r} instead.")
+    book = _Book(labels)
     for caption, obj in _items(results):
         _add_item(book, obj, caption)
     from spindex import __version__
@@ -364,7 +389,9 @@ def _write_workbook(tables: Mapping[str, pd.DataFrame], target: Path) -> None:
         raise ParameterError(f"Cannot write {target}: {exc.strerror or exc}") from None
 
 
-def to_excel(results: Any, path: str | Path, *, title: str | None = None) -> Path:
+def to_excel(
+    results: Any, path: str | Path, *, title: str | None = None, labels: str = "names",
+) -> Path:
     """Write results to one Excel workbook, one sheet per table, with an About sheet.
 
     Parameters
@@ -375,6 +402,9 @@ def to_excel(results: Any, path: str | Path, *, title: str | None = None) -> Pat
         The ``.xlsx`` file to write (replaced if it exists).
     title : str, optional
         Title written at the top of the About sheet.
+    labels : {"names", "codes"}, default "names"
+        Headers of the node columns: the nodes' names, or their codes (see
+        :func:`export_tables`).
 
     Returns
     -------
@@ -395,7 +425,7 @@ def to_excel(results: Any, path: str | Path, *, title: str | None = None) -> Pat
     >>> res = sp.CompositeIndex(fw).score(sp.datasets.load("asem"))
     >>> out = sp.to_excel(res, pathlib.Path(tempfile.mkdtemp()) / "asem.xlsx")
     >>> back = pd.read_excel(out, sheet_name="Scores", index_col=0)
-    >>> bool((back["Index"] == res.index).all())
+    >>> bool((back["Sustainable Connectivity"] == res.index).all())
     True
     """
     target = _target(path, "to_excel")
@@ -403,11 +433,13 @@ def to_excel(results: Any, path: str | Path, *, title: str | None = None) -> Pat
         raise ParameterError(f"The 'path' of to_excel must end in .xlsx. Got {str(target)!r} "
                              "instead.")
     _engine("openpyxl", "io", "Excel files")
-    _write_workbook(export_tables(results, title=title), target)
+    _write_workbook(export_tables(results, title=title, labels=labels), target)
     return target
 
 
-def to_parquet(results: Any, directory: str | Path, *, title: str | None = None) -> list[Path]:
+def to_parquet(
+    results: Any, directory: str | Path, *, title: str | None = None, labels: str = "codes",
+) -> list[Path]:
     """Write results as Parquet files, one per table of :func:`export_tables`.
 
     Parameters
@@ -419,6 +451,8 @@ def to_parquet(results: Any, directory: str | Path, *, title: str | None = None)
         ``sobol_first_order.parquet``.
     title : str, optional
         Title written in ``about.parquet``.
+    labels : {"codes", "names"}, default "codes"
+        Headers of the node columns: codes by default, which suit a data pipeline.
 
     Returns
     -------
@@ -441,7 +475,7 @@ def to_parquet(results: Any, directory: str | Path, *, title: str | None = None)
     """
     folder = _target(directory, "to_parquet")
     _engine("pyarrow", "io", "Parquet files")
-    tables = export_tables(results, title=title)
+    tables = export_tables(results, title=title, labels=labels)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         written = []
