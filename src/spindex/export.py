@@ -173,8 +173,8 @@ def _add_result(book: _Book, res: IndexResult, prefix: str) -> None:
     book.about.extend((f"{prefix}{k}", v) for k, v in _model_rows(res))
     book.add(f"{prefix}Scores", res.scores.rename(columns=header), "unit",
              "scores of every unit at every node (normalised indicators, aggregates, index)")
-    book.add(f"{prefix}Ranks", res.ranks.rename(columns=header), "unit", "rank at every node; 1 = best, ties share "
-                                                  "the best rank; empty = no score")
+    book.add(f"{prefix}Ranks", res.ranks.rename(columns=header), "unit",
+             "rank at every node; 1 = best, ties share the best rank; empty = no score")
     level = _contribution_level(res)
     try:
         parts = res.contributions(level)
