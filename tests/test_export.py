@@ -90,6 +90,10 @@ def test_about_sheet_describes_the_model(tmp_path, synthetic):
     assert "minmax" in about["Normalisation"].lower()
     assert "Arithmetic" in about["Aggregation of SoftPower"]
     assert "seed 1" in about["Uncertainty"]
+    shares = f.result.framework.normalized_weights()
+    assert about["Weights in SoftPower"] == ", ".join(
+        f"{c} {shares[c]:.4g}" for c in ("Aid", "Trade", "Culture", "Opinion"))
+    assert about["Weights in SoftPower"].startswith("Aid 0.4,")
     assert "Sheet: Scores" in about.index and "Sheet: Framework" in about.index
     frame = pd.read_excel(path, sheet_name="Framework", index_col=0)
     assert frame.loc["Aid", "Weight"] == 2
@@ -235,6 +239,14 @@ def test_cli_refuses_an_unknown_extension(tmp_path, capsys, argv):
     assert err.count("\n") == 1 and err.startswith("spindex: error: Cannot write --")
     assert ".xlsx" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_without_openpyxl_names_the_extra(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    assert main(["score", *INPUT, "--output", str(tmp_path / "s.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'spindex[io]'" in err
+    assert not (tmp_path / "s.xlsx").exists()
 
 
 def test_cli_uncertainty_and_dominance_workbooks(tmp_path):

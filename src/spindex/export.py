@@ -111,8 +111,13 @@ def _model_rows(res: IndexResult) -> list[tuple[str, str]]:
         value = getattr(model, step)
         if value is not None:
             rows.append((f"Step: {step}", _describe(value)))
-    rows.append(("Weights", "renormalised to sum 1 over the children each unit has; "
-                            "see the Framework sheet"))
+    shares = fw.normalized_weights()
+    for code in reversed(fw.aggregates):
+        kids = fw.children(code)
+        rows.append((f"Weights in {code}", ", ".join(f"{c} {float(shares[c]):.4g}"
+                                                      for c in kids)))
+    rows.append(("Weights", "shares of each group above; renormalised to sum 1 over the "
+                            "children each unit has; every node in the Framework sheet"))
     return rows
 
 
