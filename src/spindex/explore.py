@@ -169,8 +169,9 @@ def _describe(result: IndexResult) -> str:
     model = result.model
     fw = result.framework
     means = sorted({str(getattr(model.aggregator(c), "name", "custom")) for c in fw.aggregates})
-    normalize = model.normalize if isinstance(model.normalize, str) else getattr(
-        model.normalize, "name", type(model.normalize).__name__)
+    spec = model.normalize
+    normalize = (spec if isinstance(spec, str) else "chosen per indicator"
+                 if isinstance(spec, Mapping) else getattr(spec, "name", type(spec).__name__))
     return (f"{len(result.scores)} units, {len(fw.indicators)} indicators; normalisation "
             f"{normalize}; aggregation {', '.join(means)}.")
 
