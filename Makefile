@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "spindex needs Python >= 3.11; set PYTHON=python3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,plot,dask,docs]"
+	$(PY) -m pip install --quiet -e ".[dev,plot,io,dask,docs]"
 	@touch $(STAMP)
 
 setup: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
 
@@ -186,3 +187,15 @@ def test_demo_writes_figures_and_report_when_matplotlib_is_there(demo_run):
         path = folder / name
         assert path.exists() and path.stat().st_size > 5_000, name
     assert "Figures and report written" in text
+
+
+def test_demo_writes_the_china_japan_explorer_next_to_the_report(demo_run):
+    _, text, folder = demo_run
+    page = (folder / "explorer.html").read_text(encoding="utf-8")
+    model = json.loads(page.split('id="spindex-model">', 1)[1].split("</script>", 1)[0])
+    names = [model["unitNames"][i] for i in model["pair"]]
+    assert names == ["China", "Japan"]
+    assert "Live re-weighting explorer" in text and "explorer.html" in text
+    # The founding period is the main answer (explorer.html); the recent years have their own.
+    assert "2009-2011" in page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert (folder / "explorer_recent.html").stat().st_size > 5_000

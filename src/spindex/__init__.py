@@ -50,6 +50,8 @@ from spindex.errors import (
     SpindexTypeError,
     SpindexWarning,
 )
+from spindex.explore import explore, explore_html
+from spindex.export import export_tables, to_excel, to_parquet, write_table
 from spindex.framework import Framework, Node
 from spindex.methods import (
     Arithmetic,
@@ -189,6 +191,9 @@ __all__ = [
     "dominance",
     "dominance_matrix",
     "exchange_rates",
+    "explore",
+    "explore_html",
+    "export_tables",
     "group_pca",
     "importance",
     "optimize_weights",
@@ -208,8 +213,11 @@ __all__ = [
     "soft_power_catalogue",
     "soft_power_framework",
     "soft_power_model",
+    "to_excel",
+    "to_parquet",
     "trends",
     "uncertainty",
     "uncertainty_panel",
     "weighting",
+    "write_table",
 ]

@@ -3,9 +3,10 @@
 Commands
 --------
 ``score``
-    Score a data table with a framework; write scores (and ranks) as CSV, or print a table.
+    Score a data table with a framework; write scores (and ranks) as CSV, Parquet or an Excel
+    workbook (by the extension of ``--output``), or print a table.
 ``uncertainty``, ``sobol``, ``dominance``, ``dominance-matrix``
-    Stress-test the ranking; write CSV summaries, or print them.
+    Stress-test the ranking; write summaries (.csv, .parquet, .xlsx), or print them.
 ``report``
     Write the self-contained HTML report of a model (and of its analyses).
 ``demo``
@@ -52,6 +53,7 @@ from spindex.errors import (
     ParameterError,
     SpindexError,
 )
+from spindex.export import to_excel, write_table
 from spindex.framework import Framework
 from spindex.methods.aggregate import _AGGREGATOR_ALIASES, AGGREGATORS, get_aggregator
 from spindex.methods.denominate import Denominate
@@ -459,23 +461,54 @@ def _executor(workers: int) -> Iterator[Executor | None]:
         yield pool
 
 
+# The options that name a table to write, and the formats they take (by extension).
+_TABLE_OPTIONS = ("output", "ranks", "inputs", "rank_counts", "first_order", "total_order",
+                  "confidence", "thresholds")
+_TABLE_FORMATS = (".csv", ".xlsx", ".parquet", ".pq")
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an output file of unknown format before any work is done."""
+    if args.command == "report":
+        return
+    for option in _TABLE_OPTIONS:
+        path = getattr(args, option, None)
+        if path and path != "-" and Path(path).suffix.lower() not in _TABLE_FORMATS:
+            flag = "--" + option.replace("_", "-")
+            raise ParameterError(
+                f"Cannot write {flag} {path}: its extension is not one of .csv, .xlsx, "
+                ".parquet. Name the file .csv (text), .xlsx (Excel) or .parquet."
+            )
+
+
 def _load(args: argparse.Namespace) -> tuple[CompositeIndex, pd.DataFrame]:
+    _check_outputs(args)
     framework = load_framework(args.framework)
     model = build_model(args, framework)
     data = load_data(args.data, args.unit_column)
     return model, data
 
 
-def _write(frame: pd.DataFrame, path: str, *, index: bool = True) -> None:
-    """Write a CSV with every float exact; ``-`` is standard output."""
+def _write(
+    frame: pd.DataFrame, path: str, *, index: bool = True, results: Sequence[Any] = (),
+) -> None:
+    """Write a table with every float exact, as CSV, Parquet or Excel by the file's extension;
+    ``-`` is standard output (CSV). An Excel file holds the workbook of ``results`` (every
+    table of the command's results, with an About sheet) when there are any."""
     if path == "-":
         frame.to_csv(sys.stdout, float_format=_FLOAT_FORMAT, index=index)
         return
-    try:
-        frame.to_csv(path, float_format=_FLOAT_FORMAT, index=index)
-    except OSError as exc:
-        raise ParameterError(f"Cannot write {path}: {exc.strerror or exc}") from None
+    if Path(path).suffix.lower() == ".xlsx" and results:
+        to_excel(list(results), path)
+    else:
+        write_table(frame, path, index=index)
     _note(f"wrote {path}")
+
+
+def _beside(path: str, what: str) -> str:
+    """``scores.csv`` -> ``scores.ranks.csv``: a second table next to the first, same format."""
+    target = Path(path)
+    return str(target.with_suffix(f".{what}{target.suffix}"))
 
 
 def _note(message: str) -> None:
@@ -494,10 +527,11 @@ def _cmd_score(args: argparse.Namespace) -> int:
     model, data = _load(args)
     res = model.score(data)
     if args.output:
-        _write(res.scores, args.output)
+        _write(res.scores, args.output, results=[res])
         ranks = args.ranks
-        if ranks is None and args.output != "-":
-            ranks = str(Path(args.output).with_suffix(".ranks.csv"))
+        # An Excel workbook already holds the ranks (and contributions) on their own sheets.
+        if ranks is None and args.output != "-" and Path(args.output).suffix.lower() != ".xlsx":
+            ranks = _beside(args.output, "ranks")
         if ranks:
             _write(res.ranks, ranks)
     else:
@@ -518,7 +552,7 @@ def _cmd_uncertainty(args: argparse.Namespace) -> int:
         )
     summary = ua.summary()
     if args.output:
-        _write(summary, args.output)
+        _write(summary, args.output, results=[ua])
     else:
         _show(summary, f"{ua.n:,} runs; mean rank shift R_S = {ua.mean_rank_shift:.4g}")
     if args.inputs:
@@ -541,7 +575,7 @@ def _cmd_sobol(args: argparse.Namespace) -> int:
     summary = sa.summary()
     summary.index.name = "input"
     if args.output:
-        _write(summary, args.output)
+        _write(summary, args.output, results=[sa])
     else:
         _show(summary, f"Sobol indices: {len(sa.inputs)} inputs, n = {sa.n} ({sa.runs:,} runs)")
     for path, frame in ((args.first_order, sa.first_order), (args.total_order, sa.total_order)):
@@ -569,7 +603,7 @@ def _cmd_dominance_matrix(args: argparse.Namespace) -> int:
             executor=executor, block_size=args.block_size,
         )
     if args.output:
-        _write(matrix, args.output)
+        _write(matrix, args.output, results=[("Dominance matrix", matrix)])
     else:
         _show(matrix.round(4), "Share of the weights where the row unit scores at least as high "
               "as the column unit:")
@@ -593,7 +627,7 @@ def _cmd_dominance(args: argparse.Namespace) -> int:
             "nominal_gap": res.nominal_gap, "leader": res.leader,
             "hyperplane": res.hyperplane,
         }
-        _write(pd.DataFrame([row]), args.output, index=False)
+        _write(pd.DataFrame([row]), args.output, index=False, results=[res])
     if args.thresholds:
         out = res.thresholds.copy()
         out.index.name = "node"
@@ -785,9 +819,11 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Score a data table with a framework.")
     g = score.add_argument_group("output")
     g.add_argument("--output", "-o", metavar="FILE",
-                   help="CSV of the scores of every node ('-': standard output); the ranks go "
-                        "beside it as FILE.ranks.csv unless --ranks says otherwise. Default: "
-                        "print a ranking table")
+                   help="scores of every node as .csv ('-': standard output), .parquet or "
+                        ".xlsx (a workbook with ranks, contributions, framework and an About "
+                        "sheet); the ranks go beside a .csv or .parquet as FILE.ranks.csv "
+                        "(.parquet) unless --ranks says otherwise. Default: print a ranking "
+                        "table")
     g.add_argument("--ranks", metavar="FILE", help="CSV of the ranks of every node")
     g.add_argument("--level", default="-1",
                    help="level shown next to the index in the printed table (default: the index "
@@ -802,7 +838,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g = unc.add_argument_group("output")
     g.add_argument("--output", "-o", metavar="FILE",
-                   help="CSV summary per unit (default: print it)")
+                   help="summary per unit, .csv, .parquet or .xlsx (default: print it)")
     g.add_argument("--inputs", metavar="FILE", help="CSV of the sampled inputs of every run")
     g.add_argument("--rank-counts", metavar="FILE", help="CSV of rank counts (units x ranks)")
     unc.set_defaults(func=_cmd_uncertainty)
@@ -822,7 +858,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--confidence-level", type=float, default=0.95)
     g = sob.add_argument_group("output")
     g.add_argument("--output", "-o", metavar="FILE",
-                   help="CSV summary per input (default: print it)")
+                   help="summary per input, .csv, .parquet or .xlsx (default: print it)")
     g.add_argument("--first-order", metavar="FILE", help="CSV of first-order indices")
     g.add_argument("--total-order", metavar="FILE", help="CSV of total-order indices")
     g.add_argument("--confidence", metavar="FILE", help="CSV of bootstrap intervals")
@@ -846,7 +882,8 @@ def build_parser() -> argparse.ArgumentParser:
     dom.add_argument("b", metavar="B", help="second unit")
     dominance_options(dom)
     g = dom.add_argument_group("output")
-    g.add_argument("--output", "-o", metavar="FILE", help="CSV with one summary row")
+    g.add_argument("--output", "-o", metavar="FILE",
+                   help="one summary row, .csv, .parquet or .xlsx")
     g.add_argument("--thresholds", metavar="FILE",
                    help="CSV of the weights at which the order flips, node by node")
     dom.set_defaults(func=_cmd_dominance)
@@ -859,7 +896,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dominance_options(mat)
     mat.add_argument("--output", "-o", metavar="FILE",
-                     help="CSV of the units x units matrix (default: print it)")
+                     help="the units x units matrix, .csv, .parquet or .xlsx (default: print "
+                          "it)")
     mat.set_defaults(func=_cmd_dominance_matrix)
 
     rep = sub.add_parser(

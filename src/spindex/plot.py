@@ -60,7 +60,12 @@ from spindex.analysis.removal import RemovalResult
 from spindex.analysis.smaa import SMAAResult
 from spindex.analysis.sobol import SobolResult
 from spindex.analysis.uncertainty import UncertaintyResult
-from spindex.errors import MissingDependencyError, ParameterError, SpindexTypeError
+from spindex.errors import (
+    MethodError,
+    MissingDependencyError,
+    ParameterError,
+    SpindexTypeError,
+)
 from spindex.framework import Framework
 from spindex.model import CompositeIndex
 from spindex.result import IndexResult
@@ -963,6 +968,11 @@ def sobol(
         With bootstrap confidence intervals as error bars when the result has them (not for
         ``"mean"``).
 
+    Raises
+    ------
+    MethodError
+        If every index of the output is undefined (it did not vary over the runs).
+
     Examples
     --------
     >>> import spindex as sp
@@ -998,6 +1008,14 @@ def sobol(
             f"({', '.join(units[:6])}, ...). Got {output!r} instead."
         )
     inputs = list(sa.inputs)
+    if first.reindex(inputs).isna().all() and total.reindex(inputs).isna().all():
+        # Drawing would give empty axes that look like "no sensitivity"; say why instead.
+        raise MethodError(
+            f"The Sobol indices of {what} are undefined (NaN) for every input: it did not vary "
+            f"over the {sa.runs:,} runs (ranks that never move, for example), so there is "
+            "nothing to draw. Plot another output (a unit, or 'mean' with kind='score'), or "
+            "vary more of the model."
+        )
     ax = _axes(ax, (max(5.0, 1.1 * len(inputs) + 2.5), 4.2))
     x = np.arange(len(inputs))
     width = 0.38

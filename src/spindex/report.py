@@ -61,6 +61,7 @@ from spindex.analysis.uncertainty import UncertaintyResult
 from spindex.checks import DataChecks
 from spindex.errors import ParameterError, SpindexError, SpindexTypeError, SpindexWarning
 from spindex.framework import Framework
+from spindex.panel import PanelAnalysis, PanelResult
 from spindex.result import IndexResult
 
 __all__ = ["report", "report_html"]
@@ -237,7 +238,21 @@ class _Item:
     caption: str | None
 
 
+def _refuse_panel(obj: Any) -> None:
+    # A panel is iterable (over its periods): without this, the periods' numbers reached the
+    # type check below and the message spoke of an int.
+    if isinstance(obj, (PanelResult, PanelAnalysis)):
+        periods = list(obj)
+        raise SpindexTypeError(
+            f"report describes one period; it cannot show a {type(obj).__name__} of "
+            f"{len(periods)} periods yet. Report one period (for example "
+            f"report(panel[{periods[-1]!r}], ...) for a PanelResult), or write every period "
+            "to one workbook with spindex.to_excel(panel, 'panel.xlsx')."
+        )
+
+
 def _collect(results: Any) -> tuple[IndexResult, list[_Item], list[DataChecks]]:
+    _refuse_panel(results)
     if isinstance(results, (IndexResult, *(t for t, _, _ in _ANALYSES), DataChecks)):
         raw: list[Any] = [results]
     elif isinstance(results, Iterable) and not isinstance(results, (str, bytes, dict)):
@@ -253,6 +268,7 @@ def _collect(results: Any) -> tuple[IndexResult, list[_Item], list[DataChecks]]:
         obj = entry
         if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str):
             caption, obj = entry
+        _refuse_panel(obj)
         if not isinstance(obj, (IndexResult, DataChecks, *(t for t, _, _ in _ANALYSES))):
             raise SpindexTypeError(
                 f"report cannot show a {type(obj).__name__}. It accepts {_ACCEPTED}, each "

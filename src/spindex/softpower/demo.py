@@ -32,6 +32,7 @@ from spindex.analysis.smaa import smaa
 from spindex.analysis.uncertainty import uncertainty
 from spindex.dyadic import per_target
 from spindex.errors import ParameterError
+from spindex.explore import explore
 from spindex.framework import Framework
 from spindex.model import CompositeIndex
 from spindex.result import IndexResult
@@ -452,8 +453,10 @@ def run_demo(
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
+    explored: list[tuple[str | None, IndexResult]] = []
     for period in periods:
         ctx = build_context(period)
+        explored.append((period, ctx.result))
         title = (f"PART: the founding period {period}" if period else "PART: the recent years")
         out.write(f"\n{'#' * len(title)}\n{title}\n{'#' * len(title)}\n")
         prefix = "founding_" if period else ""
@@ -463,6 +466,14 @@ def run_demo(
                 written.append(f"{prefix}{stem}.csv")
     out.write(f"\nTables written to {folder.resolve()}/ ({', '.join(written)})\n")
     _write_figures(ctx, folder, out)
+    for period, result in explored:
+        name = "explorer.html" if period == periods[0] else "explorer_recent.html"
+        when = f"{period}" if period else "recent years"
+        page = explore(result, folder / name, pair=("CHN", "JPN"),
+                       unit_names=datasets.ASEAN_SOURCES,
+                       title=f"China or Japan? Re-weight soft power toward ASEAN ({when})")
+        out.write(f"Live re-weighting explorer, {when} (opens offline in a browser): "
+                  f"{page.resolve()}\n")
     return ctx.result
 
 
