@@ -363,9 +363,13 @@ class CompositeIndex:
 
         Raises
         ------
+        SpindexTypeError
+            If ``data`` is not a DataFrame (a Series included).
         DataError
             If an indicator column is missing, non-numeric, infinite or empty, or
-            unit labels repeat, or the table is empty.
+            unit labels repeat, or the table is empty. A two-level (unit, period)
+            row index is refused with a pointer to :func:`spindex.score_panel`,
+            which scores a panel period by period.
         MethodError
             If a chosen method cannot be applied (a constant indicator under
             min-max, a zero under a geometric mean, ...).
