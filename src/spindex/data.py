@@ -98,9 +98,9 @@ def check_data(
         it into one).
     DataError
         For a multi-level row index (a panel: use ``score_panel``) or multi-level
-        columns, two columns that read as the same code, an empty table, repeated unit labels, a missing indicator column, a
-        non-numeric column, an infinite value, an all-missing indicator, a unit with
-        no observed value or (when
+        columns, two columns that read as the same code, an empty table, repeated
+        unit labels, a missing indicator column, a non-numeric column, an infinite
+        value, an all-missing indicator, a unit with no observed value or (when
         ``allow_missing`` is False) any missing value.
     """
     if isinstance(data, pd.Series):
