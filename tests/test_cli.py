@@ -466,9 +466,13 @@ def test_real_excel_file_without_openpyxl(tmp_path, capsys):
     ["report", *INPUT],
 ])
 def test_usage_errors_exit_2(argv, capsys):
+    # Issue 12: a usage error is one line like every other user error (no usage dump), and
+    # points to the subcommand's --help.
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "usage: spindex" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("spindex: error: spindex")
+    assert "--help')" in err and "Traceback" not in err
 
 
 def test_help_and_version(capsys):
