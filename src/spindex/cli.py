@@ -750,7 +750,7 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _inputs_parser() -> argparse.ArgumentParser:
+def _inputs_parser() -> _Parser:
     p = _Parser(add_help=False)
     g = p.add_argument_group("input")
     g.add_argument("data", help="data table (CSV, Excel or Parquet), one row per unit")
@@ -762,7 +762,7 @@ def _inputs_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _model_parser() -> argparse.ArgumentParser:
+def _model_parser() -> _Parser:
     p = _Parser(add_help=False)
     g = p.add_argument_group("model", "methods as NAME or NAME:param=value,... "
                                       "(e.g. minmax:low=1,high=100)")
@@ -792,7 +792,7 @@ def _model_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _run_parser(n_default: int, n_help: str) -> argparse.ArgumentParser:
+def _run_parser(n_default: int, n_help: str) -> _Parser:
     p = _Parser(add_help=False)
     g = p.add_argument_group("run")
     g.add_argument("-n", "--n", type=_positive_int, default=n_default, help=n_help)
@@ -804,7 +804,7 @@ def _run_parser(n_default: int, n_help: str) -> argparse.ArgumentParser:
     return p
 
 
-def _uncertain_parser(*, samplers: bool) -> argparse.ArgumentParser:
+def _uncertain_parser(*, samplers: bool) -> _Parser:
     p = _Parser(add_help=False)
     g = p.add_argument_group("uncertain inputs")
     if samplers:
