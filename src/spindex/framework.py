@@ -116,10 +116,14 @@ class Framework:
         Every node of the tree, in a stable order (children follow the order in
         which they were given).
 
+    Codes are text: a whole-number code (``1`` or ``1.0``, as pandas reads a numeric code
+    column) becomes ``"1"``, and a data column labelled ``1`` is that indicator's column.
+
     Raises
     ------
     FrameworkError
-        If the tree is invalid: duplicate codes, a missing parent, a cycle,
+        If the tree is invalid: duplicate codes, a missing parent (named, before any
+        check for a root, since a missing index row leaves none), a cycle,
         several roots, a childless aggregate, negative or non-finite weights,
         all-zero sibling weights or a direction other than +1/-1.
 
@@ -354,8 +358,13 @@ class Framework:
 
         Raises
         ------
+        SpindexTypeError
+            If ``table`` is not a DataFrame.
         FrameworkError
-            If a required column is missing or the tree is invalid.
+            If a required column is missing or the tree is invalid. A node whose
+            parent's row was skipped for its ``Type`` is named with that Type; a row of
+            Type ``Aggregate`` that no node names as its parent, or of Type
+            ``Indicator`` that has children, is refused.
         """
         if not isinstance(table, pd.DataFrame):
             raise SpindexTypeError(
