@@ -144,9 +144,10 @@ def check_data(
             f"{_near_misses(missing_cols, data.columns)}. Add the columns or drop those indicators "
             "from the framework (Framework.drop)."
         )
-    dup = [c for c in indicators if (data.columns == by_text[c]).sum() > 1]
-    if dup:
-        raise DataError(f"Indicator column(s) {_preview(dup)} appear more than once.")
+    if data.columns.duplicated().any():
+        dup = [c for c in indicators if (data.columns == by_text[c]).sum() > 1]
+        if dup:
+            raise DataError(f"Indicator column(s) {_preview(dup)} appear more than once.")
     columns: dict[str, np.ndarray] = {}
     for code in indicators:
         col = data[by_text[code]]
