@@ -127,8 +127,12 @@ CASES: dict[str, Case] = {
     # ---- frameworks: structure
     "root row missing": Case(
         lambda i: sp.Framework.from_records(i["records"]), FrameworkError,
-        r"'P'.*parent 'Index'.*not a node.*Add a row for 'Index'",
+        r"'P'.*parent 'Index'.*not a node.*add a row for 'Index'",
         lambda tmp: {"records": [{"code": "P", "parent": "Index"}, {"code": "a", "parent": "P"}]}),
+    "root given a parent": Case(
+        lambda i: sp.Framework.from_records(i["records"]), FrameworkError,
+        r"'I' have parent 'World'.*If 'I' is the index, leave its parent empty",
+        lambda tmp: {"records": [{"code": "I", "parent": "World"}, {"code": "a", "parent": "I"}]}),
     "root Type skipped": Case(
         _from_table, FrameworkError, r"'Index', the parent of 'P', has Type 'Group'.*skipped",
         _table(_meta(Type=["Group", "Aggregate", "Indicator", "Indicator"]))),

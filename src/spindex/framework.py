@@ -1050,10 +1050,17 @@ def _validate(
         others = ""
         if len(orphans) > 1:
             others = f" (other missing parents: {_preview(list(orphans)[1:])})"
+        if len(orphans) == 1 and len(below) == 1 and all(n.parent is not None for n in nodes):
+            # No root at all and one node pointing outside the tree: most likely the index
+            # itself was given a parent.
+            fix = (f"If '{below[0]}' is the index, leave its parent empty; otherwise add a row "
+                   f"for '{parent}'.")
+        else:
+            fix = (f"Add a row for '{parent}' (with an empty parent if it is the index) or fix "
+                   "the parent column.")
         raise FrameworkError(
             f"Node(s) {_preview(below)} have parent '{parent}', which is not a node of the "
-            f"framework{others}. Add a row for '{parent}' (with an empty parent if it is the "
-            "index) or fix the parent column."
+            f"framework{others}. {fix}"
         )
     roots = [n.code for n in nodes if n.parent is None]
     if not roots:
