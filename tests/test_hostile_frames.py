@@ -137,8 +137,11 @@ CASES: dict[str, Case] = {
         _from_table, FrameworkError, r"'Index', the parent of 'P', has Type 'Group'.*skipped",
         _table(_meta(Type=["Group", "Aggregate", "Indicator", "Indicator"]))),
     "root Type blank": Case(
-        _from_table, FrameworkError, r"'Index', the parent of 'P', has Type blank",
+        _from_table, FrameworkError, r"'Index' have a blank Type",
         _table(_meta(Type=[None, "Aggregate", "Indicator", "Indicator"]))),
+    "indicator Type blank": Case(
+        _from_table, FrameworkError, r"'b' have a blank Type",
+        _table(_meta(Type=["Aggregate", "Aggregate", "Indicator", pd.NA]).astype("string"))),
     "Aggregate without children": Case(
         _from_table, FrameworkError, r"'Q' has Type 'Aggregate' but no node names it",
         _table(pd.DataFrame({"iCode": ["Index", "P", "Q", "a"],

@@ -342,8 +342,9 @@ class Framework:
         Accepts COINr's ``iMeta`` table as it is (columns ``Level, iCode, iName,
         Direction, Weight, Unit, Target, Denominator, Parent, Type``; rows whose
         ``Type`` is neither ``Indicator`` nor ``Aggregate`` are not part of the
-        tree and are skipped) as well as lower-case tables with columns ``code,
-        parent, weight, direction, name`` and any further metadata columns.
+        tree and are skipped; a blank ``Type`` is refused) as well as lower-case
+        tables with columns ``code, parent, weight, direction, name`` and any
+        further metadata columns.
 
         Parameters
         ----------
@@ -392,10 +393,21 @@ class Framework:
                 )
         skipped: dict[str, object] = {}
         if "type" in df.columns:
-            types = df["type"].map(lambda t: None if _is_missing(t) else str(t).strip().lower())
+            types = df["type"].map(
+                lambda t: None if _is_missing(t) or t is pd.NA else str(t).strip().lower())
             keep = types.isin(list(_TREE_TYPES))
+            # A blank Type is a row someone forgot to classify, not a row to leave out: its
+            # node would silently vanish from the index.
+            blank = types.isna() & ~df["code"].map(lambda c: _is_missing(c) or c is pd.NA)
+            if blank.any():
+                unclassified = [_code_text(c) for c in df["code"][blank]]
+                raise FrameworkError(
+                    f"Node(s) {_preview(unclassified)} have a blank Type. Set it to "
+                    "'Indicator' or 'Aggregate', or to another word (e.g. 'Group') for a row "
+                    "that is not part of the tree."
+                )
             skipped = {
-                _code_text(c): "blank" if _is_missing(t) else repr(str(t).strip())
+                _code_text(c): repr(str(t).strip())
                 for c, t in zip(df["code"][~keep], df["type"][~keep], strict=True)
                 if not _is_missing(c)
             }
