@@ -988,9 +988,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USER_ERROR
+    if extra:
+        # Reported by the subcommand, whose options the user was typing.
+        prog = f"spindex {args.command}"
+        print(f"spindex: error: {prog}: unrecognized arguments: {' '.join(extra)} "
+              f"(see '{prog} --help')", file=sys.stderr)
+        return EXIT_USER_ERROR
     with warnings.catch_warnings():
         warnings.showwarning = _warning_line
         try:
