@@ -575,6 +575,8 @@ def _cli_cases(tmp: Path) -> dict[str, tuple[list[str], str]]:
             r"'XXX'"),
         "demo: output is a file": (["demo", "--output", str(exists)], re.escape(str(exists))),
         "unknown subcommand": (["nonsense"], r"invalid choice: 'nonsense'"),
+        "score: unknown option": (["score", *INPUT, "--bogus", "1"],
+                                  r"spindex score: unrecognized arguments: --bogus 1"),
     }
 
 
@@ -587,7 +589,7 @@ _CLI_CASE_NAMES = [
     "sobol: confidence level 1", "dominance: unknown unit", "dominance: bad method",
     "dominance-matrix: negative seed", "report: negative seed",
     "report: output is a directory", "report: unknown unit in radar",
-    "demo: output is a file", "unknown subcommand",
+    "demo: output is a file", "unknown subcommand", "score: unknown option",
 ]
 
 
