@@ -28,6 +28,7 @@ import argparse
 import dataclasses
 import importlib
 import inspect
+import math
 import os
 import sys
 import warnings
@@ -36,7 +37,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import pandas as pd
 
@@ -104,9 +105,21 @@ def _read_table(path: Path, what: str, error: type[SpindexError]) -> pd.DataFram
             f"Reading {what.lower()} file {path} needs the package '{package}', which is not "
             f"installed: pip install {package}"
         ) from None
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise error(f"Cannot read {what.lower()} file {path}: {first}") from None
+    except Exception as exc:
+        # Only the third-party reader runs in this try: whatever it raises on a file the
+        # user named (a corrupt zip, an Excel file without a workbook, bad bytes) means the
+        # file cannot be read, and is reported as such.
+        first = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else ""
+        reason = f"{type(exc).__name__}: {first}" if isinstance(exc, KeyError) or not first \
+            else first
+        hint = "" if suffix not in _EXCEL + _PARQUET else (
+            f" Is it really a{'n Excel' if suffix in _EXCEL else ' Parquet'} file?")
+        raise error(f"Cannot read {what.lower()} file {path}: {reason}.{hint}") from None
+
+
+def _columns_preview(table: pd.DataFrame, limit: int = 6) -> str:
+    shown = ", ".join(repr(str(c)) for c in table.columns[:limit])
+    return shown + (f", ... ({len(table.columns)} in all)" if len(table.columns) > limit else "")
 
 
 def load_framework(path: str | Path) -> Framework:
@@ -162,6 +175,11 @@ def load_data(path: str | Path, unit_column: str | None = None) -> pd.DataFrame:
     data = _read_table(path, "Data", DataError)
     if data.columns.empty:
         raise DataError(f"Data file {path} has no columns.")
+    if data.shape[0] == 0:
+        raise DataError(
+            f"Data file {path} has a header ({_columns_preview(data)}) but no rows: there are "
+            "no units to score."
+        )
     if unit_column is None:
         if "uCode" in data.columns:
             unit_column = "uCode"
@@ -696,6 +714,56 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------- the parser
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on standard error, like every other
+    user error of the command (argparse prints the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USER_ERROR,
+                  f"spindex: error: {self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a non-negative integer seed, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a non-negative integer seed, got {text!r}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
+
+
+def _finite(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _open_fraction(text: str) -> float:
+    value = _finite(text)
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"expected a number strictly between 0 and 1, got {text!r}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -711,13 +779,13 @@ def _fraction(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}") from None
-    if not 0.0 <= value <= 1.0:
+    if not 0.0 <= value <= 1.0:  # NaN fails this too
         raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}")
     return value
 
 
-def _inputs_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False)
+def _inputs_parser() -> _Parser:
+    p = _Parser(add_help=False)
     g = p.add_argument_group("input")
     g.add_argument("data", help="data table (CSV, Excel or Parquet), one row per unit")
     g.add_argument("--framework", "-f", required=True, metavar="FILE",
@@ -728,8 +796,8 @@ def _inputs_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _model_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False)
+def _model_parser() -> _Parser:
+    p = _Parser(add_help=False)
     g = p.add_argument_group("model", "methods as NAME or NAME:param=value,... "
                                       "(e.g. minmax:low=1,high=100)")
     g.add_argument("--normalize", default="minmax", metavar="METHOD",
@@ -758,11 +826,11 @@ def _model_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _run_parser(n_default: int, n_help: str) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False)
+def _run_parser(n_default: int, n_help: str) -> _Parser:
+    p = _Parser(add_help=False)
     g = p.add_argument_group("run")
     g.add_argument("-n", "--n", type=_positive_int, default=n_default, help=n_help)
-    g.add_argument("--seed", type=int, help="seed: the same seed gives the same results")
+    g.add_argument("--seed", type=_seed, help="seed: the same seed gives the same results")
     g.add_argument("--workers", type=_positive_int, default=1, metavar="N",
                    help="processes to run blocks in parallel (same results; default 1)")
     g.add_argument("--block-size", type=_positive_int, default=16_384, metavar="RUNS",
@@ -770,17 +838,17 @@ def _run_parser(n_default: int, n_help: str) -> argparse.ArgumentParser:
     return p
 
 
-def _uncertain_parser(*, samplers: bool) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False)
+def _uncertain_parser(*, samplers: bool) -> _Parser:
+    p = _Parser(add_help=False)
     g = p.add_argument_group("uncertain inputs")
     if samplers:
         g.add_argument("--weights", choices=("noise", "dirichlet", "uniform", "fixed"),
                        default="noise",
                        help="weight distribution: noise (each weight w(1 +- phi)), dirichlet "
                             "(around the nominal weights), uniform (on the simplex) or fixed")
-        g.add_argument("--concentration", type=float, default=10.0,
+        g.add_argument("--concentration", type=_finite, default=10.0,
                        help="Dirichlet concentration per sibling (default 10)")
-    g.add_argument("--phi", type=float, default=0.25,
+    g.add_argument("--phi", type=_finite, default=0.25,
                    help="relative half-width of the weight noise; 0 keeps weights fixed "
                         "(default 0.25)")
     g.add_argument("--levels", metavar="L1,L2",
@@ -803,7 +871,7 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="spindex",
         description="Build, score and stress-test composite indicators.",
         epilog="Exit status: 0 success, 2 user error (bad file, framework, data or option).",
@@ -854,8 +922,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--groups", choices=("parent", "none"), default="parent",
                    help="parent: the weights of each group of siblings are one input; none: "
                         "every weight is its own input")
-    g.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples (0: none)")
-    g.add_argument("--confidence-level", type=float, default=0.95)
+    g.add_argument("--bootstrap", type=_non_negative_int, default=200,
+                   help="bootstrap resamples (0: none)")
+    g.add_argument("--confidence-level", type=_open_fraction, default=0.95)
     g = sob.add_argument_group("output")
     g.add_argument("--output", "-o", metavar="FILE",
                    help="summary per input, .csv, .parquet or .xlsx (default: print it)")
@@ -923,7 +992,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                     "(default: the best three)")
     g.add_argument("--no-figures", action="store_true",
                    help="tables only (no matplotlib needed)")
-    g.add_argument("--seed", type=int)
+    g.add_argument("--seed", type=_seed)
     g.add_argument("--workers", type=_positive_int, default=1, metavar="N")
     rep.set_defaults(func=_cmd_report)
 
@@ -957,9 +1026,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USER_ERROR
+    if extra:
+        # Reported by the subcommand, whose options the user was typing.
+        prog = f"spindex {args.command}"
+        print(f"spindex: error: {prog}: unrecognized arguments: {' '.join(extra)} "
+              f"(see '{prog} --help')", file=sys.stderr)
+        return EXIT_USER_ERROR
     with warnings.catch_warnings():
         warnings.showwarning = _warning_line
         try:
@@ -968,12 +1043,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             message = " ".join(str(exc).split())
             print(f"spindex: error: {message}", file=sys.stderr)
             return EXIT_USER_ERROR
-        except KeyboardInterrupt:
-            print("spindex: interrupted", file=sys.stderr)
-            return EXIT_INTERRUPTED
         except BrokenPipeError:
             # The reader went away (``spindex score ... | head``): stop quietly; pointing
             # stdout at devnull keeps the interpreter's final flush from failing again.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             return 1
+        except OSError as exc:
+            # A file the user named cannot be read or written (permissions, a full disk, a
+            # directory where a file was expected): a user error, not a bug.
+            where = f" {exc.filename}" if exc.filename else ""
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            print(f"spindex: error: cannot read or write{where}: {reason}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        except KeyboardInterrupt:
+            print("spindex: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED

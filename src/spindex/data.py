@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,6 +18,57 @@ def _preview(items: Sequence[object], limit: int = 8) -> str:
     return shown + (f", ... ({len(items)} in all)" if len(items) > limit else "")
 
 
+def _label_text(label: object) -> str:
+    """A column label as the framework writes codes: whole-number floats without '.0'."""
+    if isinstance(label, np.generic):
+        label = label.item()
+    if isinstance(label, float) and label.is_integer():
+        label = int(label)
+    return str(label).strip()
+
+
+def _columns_by_text(columns: pd.Index, indicators: Sequence[str]) -> dict[str, object]:
+    """The data column of each indicator code that has one.
+
+    Framework codes are always text. A column labelled by the code, or whose label reads as
+    the code (the integer column ``1`` for the code ``"1"``, as pandas gives when a table has
+    number headers), is matched deliberately; two different columns that read as the same
+    code (``1`` and ``"1"``) are an error rather than a guess.
+    """
+    wanted = set(indicators)
+    candidates: dict[str, list[object]] = {}
+    for col in columns:
+        text = col if isinstance(col, str) else _label_text(col)
+        if text in wanted:
+            candidates.setdefault(text, []).append(col)
+    found: dict[str, object] = {}
+    for code, cols in candidates.items():
+        distinct = list(dict.fromkeys(cols))
+        if len(distinct) > 1:
+            raise DataError(
+                f"Indicator '{code}' matches several data columns: {_preview(distinct)} "
+                f"(of types {', '.join(type(c).__name__ for c in distinct)}). Keep one, or "
+                "rename the columns to text labels that are the framework codes."
+            )
+        found[code] = distinct[0]
+    return found
+
+
+def _near_misses(missing: Sequence[str], columns: pd.Index) -> str:
+    """Say which data columns nearly match missing codes (case, spaces, a typo)."""
+    labels = [str(c) for c in columns]
+    folded = {lbl.strip().casefold(): lbl for lbl in labels}
+    hints = []
+    for code in list(missing)[:5]:
+        match = folded.get(code.strip().casefold())
+        if match is None:
+            close = difflib.get_close_matches(code, labels, n=1, cutoff=0.8)
+            match = close[0] if close else None
+        if match is not None:
+            hints.append(f"'{code}' (did you mean column {match!r}?)")
+    return f"; near misses: {', '.join(hints)}" if hints else ""
+
+
 def check_data(
     data: pd.DataFrame, indicators: Sequence[str], *, allow_missing: bool = True
 ) -> pd.DataFrame:
@@ -26,7 +78,8 @@ def check_data(
     ----------
     data : pandas.DataFrame
         One row per unit (unique index labels), one column per indicator;
-        other columns are ignored.
+        other columns are ignored. A column whose label is not text but reads as an
+        indicator code (the integer ``1`` for the code ``"1"``) is that indicator's column.
     indicators : sequence of str
         The indicator columns that must be present.
     allow_missing : bool, default True
@@ -41,21 +94,40 @@ def check_data(
     Raises
     ------
     SpindexTypeError
-        If ``data`` is not a DataFrame.
+        If ``data`` is not a DataFrame (a Series included: the message says how to turn
+        it into one).
     DataError
-        For an empty table, repeated unit labels, a missing indicator column, a
-        non-numeric column, an infinite value, an all-missing indicator, a unit with
-        no observed value or (when
+        For a multi-level row index (a panel: use ``score_panel``) or multi-level
+        columns, two columns that read as the same code, an empty table, repeated
+        unit labels, a missing indicator column, a non-numeric column, an infinite
+        value, an all-missing indicator, a unit with no observed value or (when
         ``allow_missing`` is False) any missing value.
     """
+    if isinstance(data, pd.Series):
+        raise SpindexTypeError(
+            f"Data must be a pandas DataFrame with one row per unit; got a Series (named "
+            f"{data.name!r}). For one unit whose index holds the indicators use "
+            "series.to_frame().T; for one indicator column use series.to_frame()."
+        )
     if not isinstance(data, pd.DataFrame):
         raise SpindexTypeError(
             f"Data must be a pandas DataFrame with one row per unit; got {type(data).__name__}."
         )
+    if isinstance(data.index, pd.MultiIndex):
+        names = list(data.index.names)
+        raise DataError(
+            f"The data has a {data.index.nlevels}-level row index {names}, but score takes one "
+            "row per unit. For a (unit, period) panel use sp.score_panel(model, data); to score "
+            "one period select it first, e.g. data.xs(2020, level=1)."
+        )
     if data.shape[0] == 0:
         raise DataError("The data table has no rows: there are no units to score.")
     if isinstance(data.columns, pd.MultiIndex):
-        raise DataError("The data table has multi-level columns; give one column per indicator.")
+        raise DataError(
+            f"The data table has {data.columns.nlevels}-level columns; give one column per "
+            "indicator (flatten them, e.g. data.columns = ['_'.join(map(str, c)) for c in "
+            "data.columns])."
+        )
     duplicated = data.index[data.index.duplicated()].unique()
     if len(duplicated):
         raise DataError(
@@ -64,19 +136,21 @@ def check_data(
         )
     if data.index.hasnans:
         raise DataError("A unit label is missing (NaN); every row needs a label.")
-    missing_cols = [c for c in indicators if c not in data.columns]
+    by_text = _columns_by_text(data.columns, indicators)
+    missing_cols = [c for c in indicators if c not in by_text]
     if missing_cols:
         raise DataError(
-            f"The data has no column for indicator(s) {_preview(missing_cols)} of the framework. "
-            "Add the columns or drop those indicators from the framework (Framework.drop)."
+            f"The data has no column for indicator(s) {_preview(missing_cols)} of the framework"
+            f"{_near_misses(missing_cols, data.columns)}. Add the columns or drop those indicators "
+            "from the framework (Framework.drop)."
         )
     if data.columns.duplicated().any():
-        dup = [c for c in indicators if (data.columns == c).sum() > 1]
+        dup = [c for c in indicators if (data.columns == by_text[c]).sum() > 1]
         if dup:
             raise DataError(f"Indicator column(s) {_preview(dup)} appear more than once.")
     columns: dict[str, np.ndarray] = {}
     for code in indicators:
-        col = data[code]
+        col = data[by_text[code]]
         if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
             bad = col[pd.to_numeric(col, errors="coerce").isna() & col.notna()]
             example = f" (e.g. {bad.iloc[0]!r} for unit {bad.index[0]!r})" if len(bad) else ""

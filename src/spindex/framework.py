@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from spindex._frozen import FrozenMapping
-from spindex.errors import FrameworkError, SpindexTypeError
+from spindex.errors import DataError, FrameworkError, SpindexError, SpindexTypeError
 
 __all__ = ["Framework", "Node"]
 
@@ -44,6 +44,16 @@ _COLUMN_ALIASES: dict[str, str] = {
     "type": "type",
 }
 _TREE_TYPES = {"indicator": "indicator", "aggregate": "aggregate"}
+
+
+def _code_text(value: object) -> str:
+    """A node code or parent as text: ``1`` and ``1.0`` (a whole-number column that pandas
+    read as floats because the root's parent is blank) both become ``"1"``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _is_missing(value: object) -> bool:
@@ -106,10 +116,14 @@ class Framework:
         Every node of the tree, in a stable order (children follow the order in
         which they were given).
 
+    Codes are text: a whole-number code (``1`` or ``1.0``, as pandas reads a numeric code
+    column) becomes ``"1"``, and a data column labelled ``1`` is that indicator's column.
+
     Raises
     ------
     FrameworkError
-        If the tree is invalid: duplicate codes, a missing parent, a cycle,
+        If the tree is invalid: duplicate codes, a missing parent (named, before any
+        check for a root, since a missing index row leaves none), a cycle,
         several roots, a childless aggregate, negative or non-finite weights,
         all-zero sibling weights or a direction other than +1/-1.
 
@@ -159,20 +173,39 @@ class Framework:
         -------
         Framework
         """
-        raw = [dict(r) for r in records]
+        if isinstance(records, pd.DataFrame):
+            raise SpindexTypeError(
+                "Framework.from_records expects an iterable of mappings; got a DataFrame. Use "
+                "Framework.from_table for a metadata table."
+            )
+        if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
+            raise SpindexTypeError(
+                "Framework.from_records expects an iterable of mappings, one per node. Got "
+                f"{type(records).__name__} instead (for a nested tree use from_dict)."
+            )
+        raw = []
+        for i, r in enumerate(records):
+            if not isinstance(r, Mapping):
+                raise SpindexTypeError(
+                    f"Record number {i + 1} given to Framework.from_records is of type "
+                    f"{type(r).__name__}, not a mapping; give one mapping (code, parent, ...) "
+                    "per node."
+                )
+            raw.append(dict(r))
         if not raw:
             raise FrameworkError(
                 "A framework needs at least one indicator and a root; got no nodes."
             )
         declared_levels: dict[str, int] = {}
+        declared_types: dict[str, str] = {}
         parsed: list[dict[str, Any]] = []
         for i, rec in enumerate(raw):
             code = rec.pop("code", None)
             if _is_missing(code):
                 raise FrameworkError(f"Node number {i + 1} has no code; every node needs one.")
-            code = str(code).strip()
+            code = _code_text(code)
             parent = rec.pop("parent", None)
-            parent = None if _is_missing(parent) else str(parent).strip()
+            parent = None if _is_missing(parent) else _code_text(parent)
             raw_weight = rec.pop("weight", None)
             # The root's weight plays no part in scoring, so a blank one is fine there.
             if parent is None and _is_missing(raw_weight):
@@ -189,7 +222,9 @@ class Framework:
                     raise FrameworkError(
                         f"Node '{code}' has level {level!r}; a level must be a whole number."
                     ) from None
-            rec.pop("type", None)
+            declared_type = rec.pop("type", None)
+            if not _is_missing(declared_type):
+                declared_types[code] = str(declared_type).strip().lower()
             rec.pop("children", None)
             attrs = {k: v for k, v in rec.items() if not _is_missing(v)}
             parsed.append(
@@ -198,6 +233,20 @@ class Framework:
             )
         nodes = _build_nodes(parsed)
         fw = cls(nodes)
+        for code, declared in declared_types.items():
+            kind = fw.node(code).kind
+            if declared in _TREE_TYPES and _TREE_TYPES[declared] != kind:
+                if kind == "indicator":
+                    raise FrameworkError(
+                        f"Node '{code}' has Type 'Aggregate' but no node names it as its parent, "
+                        "so it has no children to aggregate. Give it children (set their Parent "
+                        f"to '{code}') or change its Type to 'Indicator'."
+                    )
+                raise FrameworkError(
+                    f"Node '{code}' has Type 'Indicator' but is the parent of "
+                    f"{_preview(fw.children(code))}. Change its Type to 'Aggregate' or fix the "
+                    "Parent column of those nodes."
+                )
         for code, level in declared_levels.items():
             actual = fw.node(code).level
             if level != actual:
@@ -237,7 +286,9 @@ class Framework:
         """
         if not isinstance(spec, Mapping):
             raise SpindexTypeError(
-                f"Framework.from_dict expects a mapping; got {type(spec).__name__}."
+                "Framework.from_dict expects a mapping (a nested tree or {'nodes': {...}}); got "
+                f"{type(spec).__name__}. For a list of records use Framework.from_records, for "
+                "a table Framework.from_table."
             )
         if "nodes" in spec:
             nodes = spec["nodes"]
@@ -291,8 +342,9 @@ class Framework:
         Accepts COINr's ``iMeta`` table as it is (columns ``Level, iCode, iName,
         Direction, Weight, Unit, Target, Denominator, Parent, Type``; rows whose
         ``Type`` is neither ``Indicator`` nor ``Aggregate`` are not part of the
-        tree and are skipped) as well as lower-case tables with columns ``code,
-        parent, weight, direction, name`` and any further metadata columns.
+        tree and are skipped; a blank ``Type`` is refused) as well as lower-case
+        tables with columns ``code, parent, weight, direction, name`` and any
+        further metadata columns.
 
         Parameters
         ----------
@@ -307,12 +359,19 @@ class Framework:
 
         Raises
         ------
+        SpindexTypeError
+            If ``table`` is not a DataFrame.
         FrameworkError
-            If a required column is missing or the tree is invalid.
+            If a required column is missing or the tree is invalid. A node whose
+            parent's row was skipped for its ``Type`` is named with that Type; a row of
+            Type ``Aggregate`` that no node names as its parent, or of Type
+            ``Indicator`` that has children, is refused.
         """
         if not isinstance(table, pd.DataFrame):
             raise SpindexTypeError(
-                f"Framework.from_table expects a pandas DataFrame; got {type(table).__name__}."
+                "Framework.from_table expects a pandas DataFrame with one row per node; got "
+                f"{type(table).__name__}. For a mapping use Framework.from_dict, for a list of "
+                "records Framework.from_records."
             )
         renamed: dict[str, str] = {}
         for col in table.columns:
@@ -332,9 +391,42 @@ class Framework:
                     "columns (iCode, Parent, Weight, Direction, ...) or ours (code, parent, "
                     f"weight, direction, ...); got {list(table.columns)}."
                 )
+        skipped: dict[str, object] = {}
         if "type" in df.columns:
-            types = df["type"].map(lambda t: None if _is_missing(t) else str(t).strip().lower())
-            df = df[types.isin(list(_TREE_TYPES))]
+            types = df["type"].map(
+                lambda t: None if _is_missing(t) or t is pd.NA else str(t).strip().lower())
+            keep = types.isin(list(_TREE_TYPES))
+            # A blank Type is a row someone forgot to classify, not a row to leave out: its
+            # node would silently vanish from the index.
+            blank = types.isna() & ~df["code"].map(lambda c: _is_missing(c) or c is pd.NA)
+            if blank.any():
+                unclassified = [_code_text(c) for c in df["code"][blank]]
+                raise FrameworkError(
+                    f"Node(s) {_preview(unclassified)} have a blank Type. Set it to "
+                    "'Indicator' or 'Aggregate', or to another word (e.g. 'Group') for a row "
+                    "that is not part of the tree."
+                )
+            skipped = {
+                _code_text(c): repr(str(t).strip())
+                for c, t in zip(df["code"][~keep], df["type"][~keep], strict=True)
+                if not _is_missing(c)
+            }
+            df = df[keep]
+        if skipped:
+            kept_codes = {_code_text(c) for c in df["code"] if not _is_missing(c)}
+            for parent in df["parent"]:
+                if _is_missing(parent):
+                    continue
+                parent_code = _code_text(parent)
+                if parent_code in skipped and parent_code not in kept_codes:
+                    below = [_code_text(c) for c, q in zip(df["code"], df["parent"], strict=True)
+                             if not _is_missing(q) and _code_text(q) == parent_code]
+                    raise FrameworkError(
+                        f"Node '{parent_code}', the parent of {_preview(below)}, has Type "
+                        f"{skipped[parent_code]}, so its row is skipped (only Indicator and "
+                        f"Aggregate rows are part of the tree). Set the Type of '{parent_code}' "
+                        "to 'Aggregate'."
+                    )
         # A blank weight must stay NaN so that it is reported, not defaulted to 1.
         records: list[dict[str, Any]] = [
             {str(k): (None if _is_missing(v) and k != "weight" else v) for k, v in row.items()}
@@ -357,26 +449,64 @@ class Framework:
         Parameters
         ----------
         path : path-like
-            The TOML file.
+            The TOML file (UTF-8).
 
         Returns
         -------
         Framework
+
+        Raises
+        ------
+        SpindexTypeError
+            If ``path`` is not a str or path-like.
+        FrameworkError
+            If the file does not exist, is not valid TOML or describes an invalid tree
+            (the message names the file).
+        DataError
+            If the path is a directory, cannot be read, or is not UTF-8 text.
         """
+        if not isinstance(path, (str, PathLike)):
+            raise SpindexTypeError(
+                "Framework.from_toml expects the path of a TOML file (a str or a Path). Got "
+                f"{type(path).__name__} instead."
+            )
         try:
             with open(path, "rb") as fh:
-                spec = tomllib.load(fh)
+                raw = fh.read()
         except FileNotFoundError:
             raise FrameworkError(f"Framework file not found: {path}") from None
+        except IsADirectoryError:
+            raise DataError(
+                f"Framework file {path} is a directory; give the path of a TOML file."
+            ) from None
+        except OSError as exc:
+            raise DataError(f"Cannot read framework file {path}: {exc.strerror or exc}.") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"Framework file {path} is not UTF-8 text (byte {exc.start} is "
+                f"{raw[exc.start]:#04x}); TOML files must be UTF-8. Save it as UTF-8, or give a "
+                "CSV or Excel table to load_framework."
+            ) from None
+        try:
+            spec = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise FrameworkError(f"Framework file {path} is not valid TOML: {exc}") from None
+        try:
+            return cls._from_toml_spec(spec)
+        except SpindexError as exc:
+            raise type(exc)(f"Framework file {path}: {exc}") from None
+
+    @classmethod
+    def _from_toml_spec(cls, spec: Mapping[str, Any]) -> Framework:
         if "nodes" in spec:
             return cls.from_dict({"nodes": spec["nodes"]})
         if "root" in spec:
             return cls.from_dict(spec["root"])
         raise FrameworkError(
-            f"Framework file {path} must contain a [nodes.CODE] table per node or a nested [root] "
-            "table."
+            "It must contain a [nodes.CODE] table per node or a nested [root] table; found "
+            f"{_preview(list(spec)) or 'nothing'}."
         )
 
     # --------------------------------------------------------------- inspection
@@ -921,6 +1051,29 @@ def _validate(
         if n.code in by_code:
             raise FrameworkError(f"Duplicate code '{n.code}': every node needs a unique code.")
         by_code[n.code] = n
+    # A parent that is not a node is reported before the roots are counted: a missing index
+    # row leaves no root, which is otherwise indistinguishable from a cycle.
+    orphans: dict[str, list[str]] = {}
+    for n in nodes:
+        if n.parent is not None and n.parent not in by_code:
+            orphans.setdefault(n.parent, []).append(n.code)
+    if orphans:
+        parent, below = next(iter(orphans.items()))
+        others = ""
+        if len(orphans) > 1:
+            others = f" (other missing parents: {_preview(list(orphans)[1:])})"
+        if len(orphans) == 1 and len(below) == 1 and all(n.parent is not None for n in nodes):
+            # No root at all and one node pointing outside the tree: most likely the index
+            # itself was given a parent.
+            fix = (f"If '{below[0]}' is the index, leave its parent empty; otherwise add a row "
+                   f"for '{parent}'.")
+        else:
+            fix = (f"Add a row for '{parent}' (with an empty parent if it is the index) or fix "
+                   "the parent column.")
+        raise FrameworkError(
+            f"Node(s) {_preview(below)} have parent '{parent}', which is not a node of the "
+            f"framework{others}. {fix}"
+        )
     roots = [n.code for n in nodes if n.parent is None]
     if not roots:
         raise FrameworkError(
@@ -936,10 +1089,6 @@ def _validate(
     for n in nodes:
         if n.parent is None:
             continue
-        if n.parent not in by_code:
-            raise FrameworkError(
-                f"Node '{n.code}' has parent '{n.parent}', which is not a node of the framework."
-            )
         if n.parent == n.code:
             raise FrameworkError(f"Node '{n.code}' is its own parent.")
         children.setdefault(n.parent, []).append(n.code)

@@ -16,15 +16,23 @@ from spindex.errors import (
     DataError,
     MethodError,
     ParameterError,
+    SpindexError,
     SpindexTypeError,
     SpindexWarning,
 )
 from spindex.framework import Framework
 from spindex.methods import get_aggregator, get_normalizer
-from spindex.methods._base import AggregationContext, FloatArray, NormalizationContext
+from spindex.methods._base import (
+    AggregationContext,
+    FloatArray,
+    NormalizationContext,
+    call_user,
+    callable_label,
+    user_floats,
+)
 from spindex.methods.denominate import Denominate, denominate
 from spindex.methods.impute import ImputationContext, Imputer, get_imputer
-from spindex.methods.treat import Treatment, get_treatment
+from spindex.methods.treat import Treatment, TreatmentOutcome, get_treatment
 from spindex.result import IndexResult, StepRecord
 
 __all__ = ["CompositeIndex", "framework_of"]
@@ -363,9 +371,13 @@ class CompositeIndex:
 
         Raises
         ------
+        SpindexTypeError
+            If ``data`` is not a DataFrame (a Series included).
         DataError
             If an indicator column is missing, non-numeric, infinite or empty, or
-            unit labels repeat, or the table is empty.
+            unit labels repeat, or the table is empty. A two-level (unit, period)
+            row index is refused with a pointer to :func:`spindex.score_panel`,
+            which scores a panel period by period.
         MethodError
             If a chosen method cannot be applied (a constant indicator under
             min-max, a zero under a geometric mean, ...).
@@ -527,7 +539,8 @@ class CompositeIndex:
             labels = tuple(str(u) for u in uniques)
         ctx = ImputationContext(tuple(table.columns), units, groups, labels, column)
         X = table.to_numpy(dtype=float)
-        result = np.asarray(imputer(X, ctx), dtype=float)
+        result = _run_method(imputer, (X, ctx), role="imputer",
+                             subject=f"indicators {list(ctx.codes)}", contract=_IMPUTER_CONTRACT)
         if result.shape != X.shape:
             raise MethodError(
                 f"The imputer {_method_name(imputer)} returned shape {result.shape}; expected "
@@ -604,7 +617,14 @@ class CompositeIndex:
         # Treatment is sequential within an indicator, so the loop is over indicators.
         for code in table.columns:
             x = table[code].to_numpy(dtype=float)
-            outcome = chosen[code](x, code)
+            outcome = _run_method(chosen[code], (x, code), role="treatment",
+                                  subject=f"indicator '{code}'", contract=_TREATMENT_CONTRACT,
+                                  floats=False)
+            if not isinstance(outcome, TreatmentOutcome):
+                raise MethodError(
+                    f"The treatment {_method_name(chosen[code])} returned "
+                    f"{type(outcome).__name__} for indicator '{code}'. {_TREATMENT_CONTRACT}"
+                )
             out[code] = outcome.values
             winsorised = [*outcome.high, *outcome.low]
             rows[code] = {
@@ -666,7 +686,9 @@ class CompositeIndex:
                 codes=tuple(raw.columns[idx]), units=units, directions=directions[idx],
                 meta={k: v[idx] for k, v in meta.items()},
             )
-            result = np.asarray(method(directed[:, idx], ctx), dtype=float)
+            result = _run_method(method, (directed[:, idx], ctx), role="normaliser",
+                                 subject=f"indicators {list(ctx.codes)}",
+                                 contract=_NORMALIZER_CONTRACT)
             if result.shape != (len(units), len(idx)):
                 raise MethodError(
                     f"The normaliser {_method_name(method)} returned shape {result.shape} for "
@@ -700,7 +722,8 @@ class CompositeIndex:
             w = np.array([fw.node(c).weight for c in children], dtype=float)
             method = self._aggregators[code]  # type: ignore[attr-defined]
             ctx = AggregationContext(node=code, children=children, units=units)
-            y = np.array(method(X, w, ctx), dtype=float)
+            y = np.array(_run_method(method, (X, w, ctx), role="aggregator",
+                                     subject=f"node '{code}'", contract=_AGGREGATOR_CONTRACT))
             if y.shape != (len(units),):
                 raise MethodError(
                     f"The aggregator {_method_name(method)} returned shape {y.shape} for node "
@@ -714,7 +737,9 @@ class CompositeIndex:
                 i = int(np.argmax(broken))
                 raise MethodError(
                     f"Aggregating '{code}' with {_method_name(method)} gave a non-finite value "
-                    f"for unit '{units[i]}'. Check its children {list(children)}."
+                    f"for unit '{units[i]}'. Check its children {list(children)}; an aggregator "
+                    "must give a finite value to every unit with an observed child of positive "
+                    "weight."
                 )
             threshold = self._coverage[code]  # type: ignore[attr-defined]
             note = ""
@@ -730,6 +755,49 @@ class CompositeIndex:
                 f"{code} <- {', '.join(children)}{note}",
             ))
         return pd.DataFrame(values, index=normalized.index)[list(fw.codes)]
+
+
+_NORMALIZER_CONTRACT = (
+    "A normaliser is called as method(X, ctx), X of shape (units, indicators) with NaN for "
+    "missing, and returns a real array of the same shape."
+)
+_AGGREGATOR_CONTRACT = (
+    "An aggregator is called as method(X, w, ctx), X of shape (units, children), and returns "
+    "one real value per unit."
+)
+_IMPUTER_CONTRACT = (
+    "An imputer is called as method(X, ctx), X of shape (units, indicators) with NaN for "
+    "missing, and returns a real array of the same shape."
+)
+_TREATMENT_CONTRACT = (
+    "A treatment is called as method(x, code) on one indicator and returns a TreatmentOutcome."
+)
+
+
+def _run_method(
+    method: Any, args: tuple[Any, ...], *, role: str, subject: str, contract: str,
+    floats: bool = True,
+) -> Any:
+    """Run one step's method. spindex's own methods raise spindex errors; an object of a
+    user's class is user code, so its exceptions are wrapped (naming the step and the
+    nodes) and its output is checked to be real numbers."""
+    if type(method).__module__.split(".")[0] == "spindex":
+        result = method(*args)
+        if not floats:
+            return result
+        return user_floats(result, role=role, label=callable_label(method), subject=subject,
+                           contract=contract)
+    if floats:
+        return call_user(method, args, role=role, subject=subject, contract=contract)
+    try:
+        return method(*args)
+    except SpindexError:
+        raise
+    except Exception as exc:
+        raise MethodError(
+            f"The {role} {callable_label(method)} raised {type(exc).__name__} for {subject}: "
+            f"{exc}. {contract}"
+        ) from exc
 
 
 def _method_name(method: Any) -> str:

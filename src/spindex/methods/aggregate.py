@@ -40,7 +40,7 @@ from typing import ClassVar, Literal
 import numpy as np
 
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
-from spindex.methods._base import AggregationContext, FloatArray
+from spindex.methods._base import AggregationContext, FloatArray, call_user, callable_label
 from spindex.methods.normalize import (
     _check_real,
     _fmt_labels,
@@ -540,6 +540,12 @@ class Copeland(Aggregator):
         return _finish(result, valid)
 
 
+_FUNCTION_CONTRACT = (
+    "An aggregation function takes f(X, w), X the children's values (units x children, NaN "
+    "for missing) and w their weights, and returns one real, finite value per unit."
+)
+
+
 @dataclass(frozen=True)
 class FunctionAggregator(Aggregator):
     """A user function ``func(X, w)`` returning one value per unit.
@@ -557,8 +563,9 @@ class FunctionAggregator(Aggregator):
     SpindexTypeError
         On construction, if ``func`` is not callable.
     MethodError
-        When called, if the output is not numeric, has the wrong shape or holds
-        infinite values.
+        When called, if ``func`` cannot be called as ``func(X, w)`` or raises (the
+        exception is chained), or if the output is not numeric, is complex, has the
+        wrong shape or holds infinite values.
 
     Examples
     --------
@@ -581,15 +588,9 @@ class FunctionAggregator(Aggregator):
 
     def __call__(self, X: FloatArray, w: FloatArray, ctx: AggregationContext) -> FloatArray:
         A, wv, _ = _prepare(X, w, ctx)
-        label = getattr(self.func, "__name__", repr(self.func))
-        result = self.func(A.copy(), wv.copy())
-        try:
-            y = np.asarray(result, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise MethodError(
-                f"The aggregation function {label} did not return numbers at node "
-                f"{ctx.node!r}: {exc}"
-            ) from exc
+        label = callable_label(self.func)
+        y = call_user(self.func, (A.copy(), wv.copy()), role="aggregation function",
+                      subject=f"node {ctx.node!r}", contract=_FUNCTION_CONTRACT)
         if y.shape != (A.shape[0],):
             raise MethodError(
                 f"The aggregation function {label} returned shape {y.shape} at node "

@@ -33,7 +33,7 @@ from typing import ClassVar
 import numpy as np
 
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
-from spindex.methods._base import FloatArray
+from spindex.methods._base import FloatArray, call_user, callable_label
 from spindex.methods.normalize import _fmt_labels, _fmt_names, _r_mean_sd
 
 __all__ = [
@@ -354,6 +354,12 @@ class GroupMedian(Imputer):
         return _impute_grouped(_as_matrix(X, ctx), ctx, "median", self.name, self.column)
 
 
+_FUNCTION_CONTRACT = (
+    "An imputation function takes f(x), x one indicator as a 1-D float array (NaN for "
+    "missing), and returns a real array of the same length that keeps the observed values."
+)
+
+
 @dataclass(frozen=True)
 class FunctionImputer(Imputer):
     """A user function of one indicator, applied to every indicator with missing values.
@@ -370,8 +376,10 @@ class FunctionImputer(Imputer):
     SpindexTypeError
         On construction, if ``func`` is not callable.
     MethodError
-        When called, if the output has the wrong shape, changes an observed
-        value (the function is probably wrong) or is infinite.
+        When called, if ``func`` cannot be called with one argument or raises (the
+        exception is chained), or if the output is not numeric, is complex, has the
+        wrong shape, changes an observed value (the function is probably wrong) or
+        is infinite.
 
     Examples
     --------
@@ -394,16 +402,12 @@ class FunctionImputer(Imputer):
     def __call__(self, X: FloatArray, ctx: ImputationContext) -> FloatArray:
         A = _as_matrix(X, ctx)
         out = A.copy()
-        label = getattr(self.func, "__name__", repr(self.func))
+        label = callable_label(self.func)
         # A user function sees one indicator at a time, so the loop is over columns.
         for j in np.flatnonzero(np.isnan(A).any(axis=0)):
             col = A[:, j]
-            try:
-                y = np.asarray(self.func(col.copy()), dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise MethodError(
-                    f"The imputation function {label} failed on indicator {ctx.codes[j]!r}: {exc}"
-                ) from exc
+            y = call_user(self.func, (col.copy(),), role="imputation function",
+                          subject=f"indicator {ctx.codes[j]!r}", contract=_FUNCTION_CONTRACT)
             if y.shape != col.shape:
                 raise MethodError(
                     f"The imputation function {label} returned shape {y.shape} for indicator "

@@ -36,7 +36,7 @@ from scipy.stats import rankdata
 
 from spindex._frozen import FrozenMapping
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
-from spindex.methods._base import FloatArray, NormalizationContext
+from spindex.methods._base import FloatArray, NormalizationContext, call_user, callable_label
 
 __all__ = [
     "NORMALIZERS",
@@ -887,6 +887,12 @@ class Goalposts(Normalizer):
         return np.asarray(out * self.scale, dtype=np.float64)
 
 
+_FUNCTION_CONTRACT = (
+    "A normalisation function takes f(x), x one indicator as a 1-D float array (NaN for "
+    "missing), and returns a real array of the same length, finite where x is observed."
+)
+
+
 @dataclass(frozen=True)
 class FunctionNormalizer(Normalizer):
     """A user function of one column, applied to every column.
@@ -903,9 +909,10 @@ class FunctionNormalizer(Normalizer):
     SpindexTypeError
         On construction, if ``func`` is not callable.
     MethodError
-        When called, if the output has the wrong shape, is not numeric, or is not
-        finite where the input was observed. Positions missing in the input are
-        set to ``NaN`` in the output whatever ``func`` returns there.
+        When called, if ``func`` cannot be called with one argument or raises (the
+        exception is chained), or if the output has the wrong shape, is not numeric,
+        is complex, or is not finite where the input was observed. Positions missing
+        in the input are set to ``NaN`` in the output whatever ``func`` returns there.
 
     Examples
     --------
@@ -928,18 +935,12 @@ class FunctionNormalizer(Normalizer):
     def __call__(self, X: FloatArray, ctx: NormalizationContext) -> FloatArray:
         A = _as_matrix(X, ctx)
         out = np.empty_like(A)
-        label = getattr(self.func, "__name__", repr(self.func))
+        label = callable_label(self.func)
         # A user function sees one indicator at a time, so the loop is over columns.
         for j, code in enumerate(ctx.codes):
             col = A[:, j]
-            result = self.func(col.copy())
-            try:
-                y = np.asarray(result, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise MethodError(
-                    f"The normalisation function {label} did not return numbers for indicator "
-                    f"{code!r}: {exc}"
-                ) from exc
+            y = call_user(self.func, (col.copy(),), role="normalisation function",
+                          subject=f"indicator {code!r}", contract=_FUNCTION_CONTRACT)
             if y.shape != col.shape:
                 raise MethodError(
                     f"The normalisation function {label} returned shape {y.shape} for indicator "

@@ -64,7 +64,7 @@ from spindex.errors import (
     SpindexTypeError,
     SpindexWarning,
 )
-from spindex.methods._base import FloatArray
+from spindex.methods._base import FloatArray, call_user, callable_label
 from spindex.methods.normalize import _check_real, _fmt_labels, _fmt_names, _r_mean_sd
 
 __all__ = [
@@ -619,6 +619,12 @@ class BoxCox(_Transform):
         return np.asarray(special.boxcox(z, lam), dtype=np.float64), "boxcox", detail
 
 
+_FUNCTION_CONTRACT = (
+    "A treatment function takes f(x), x one indicator as a 1-D float array (NaN for "
+    "missing), and returns a real array of the same length, finite where x is observed."
+)
+
+
 @dataclass(frozen=True)
 class FunctionTreatment(_Transform):
     """A user transformation of one indicator, applied when it fails the check.
@@ -638,8 +644,10 @@ class FunctionTreatment(_Transform):
     SpindexTypeError
         On construction, if ``func`` is not callable.
     MethodError
-        When called, if the output has the wrong shape or is not finite where the
-        input was observed. Missing inputs stay missing whatever ``func`` returns.
+        When called, if ``func`` cannot be called with one argument or raises (the
+        exception is chained), or if the output is not numeric, is complex, has the
+        wrong shape or is not finite where the input was observed. Missing inputs
+        stay missing whatever ``func`` returns.
 
     Examples
     --------
@@ -665,13 +673,9 @@ class FunctionTreatment(_Transform):
 
     def transform(self, x: FloatArray, label: str) -> tuple[FloatArray, str, str]:
         """Apply ``func`` to ``x`` and check its output (see the class docstring)."""
-        fname = getattr(self.func, "__name__", repr(self.func))
-        try:
-            y = np.asarray(self.func(x.copy()), dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise MethodError(
-                f"The treatment function {fname} failed on indicator {label!r}: {exc}"
-            ) from exc
+        fname = callable_label(self.func)
+        y = call_user(self.func, (x.copy(),), role="treatment function",
+                      subject=f"indicator {label!r}", contract=_FUNCTION_CONTRACT)
         if y.shape != x.shape:
             raise MethodError(
                 f"The treatment function {fname} returned shape {y.shape} for indicator "
