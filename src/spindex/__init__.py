@@ -40,6 +40,7 @@ from spindex.dyadic import (
     exchange_rates,
     per_target,
 )
+from spindex.elcano import ElcanoIndex, ElcanoWorkbook, read_elcano
 from spindex.errors import (
     DataError,
     FrameworkError,
@@ -128,6 +129,8 @@ __all__ = [
     "DistanceToTarget",
     "DominanceResult",
     "DyadicAggregate",
+    "ElcanoIndex",
+    "ElcanoWorkbook",
     "FractionOfMax",
     "Framework",
     "FrameworkError",
@@ -197,6 +200,7 @@ __all__ = [
     "panel_to_long",
     "per_target",
     "plot",
+    "read_elcano",
     "remove_indicators",
     "report",
     "report_html",

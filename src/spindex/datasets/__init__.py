@@ -2,6 +2,10 @@
 
 ``"asem"``
     COINr's ASEM Sustainable Connectivity example (51 countries x 49 indicators).
+``"elcano"``
+    The Elcano Global Presence Index, 2021 edition (Real Instituto Elcano): 151
+    countries x 16 years x 16 variables, with the published dimensions, index, shares
+    and contributions in the shipped calculation workbook (:func:`path`).
 ``"asean"``
     Soft power of China, Japan, South Korea, the United States, Australia and
     India toward ASEAN, built from a provenance table in which every value has a
@@ -45,6 +49,7 @@ __all__ = [
     "load_panel",
     "load_population",
     "load_provenance",
+    "path",
 ]
 
 _DATA = resources.files("spindex.datasets") / "data"
@@ -53,6 +58,8 @@ _DESCRIPTIONS: dict[str, str] = {
     "asem": "ASEM Sustainable Connectivity: 51 countries x 49 indicators (COINr's example, MIT).",
     "asean": "Soft power toward ASEAN: 6 source countries x the 13 soft-power indicators, "
              "aggregated from 137 sourced dyadic values (7 indicators observed).",
+    "elcano": "Elcano Global Presence Index, 2021 edition: 151 countries x 16 years "
+              "(1990-2021) x 16 variables, (c) Real Instituto Elcano (cite it).",
 }
 
 #: Source countries of the ``"asean"`` dataset (ISO3 -> name), in table order.
@@ -74,7 +81,7 @@ def available() -> dict[str, str]:
     return dict(_DESCRIPTIONS)
 
 
-def _check_name(name: str, allowed: tuple[str, ...] = ("asem", "asean")) -> str:
+def _check_name(name: str, allowed: tuple[str, ...] = ("asem", "asean", "elcano")) -> str:
     if name not in allowed:
         raise ParameterError(
             f"The dataset name must be one of {sorted(allowed)}. Got {name!r} instead."
@@ -167,9 +174,16 @@ def load(name: str) -> pd.DataFrame:
         aggregation of provenance rows by
         :func:`~spindex.dyadic.aggregate_dyadic`, with the year(s) and targets
         chosen per indicator in ``asean_selection.csv`` (see :func:`describe`).
+        ``"elcano"``: a panel indexed by ``(unit, year)`` (country names, years
+        1990, 1995, 2000, 2005, 2010-2021), one column per variable of the global
+        index IEPG as published (already scaled by Elcano); read from the shipped
+        workbook by :func:`spindex.read_elcano`, where the published dimensions,
+        index, shares and contributions are too.
     """
     if _check_name(name) == "asem":
         return _read("asem", "ASEM_iData.csv").set_index("uCode")
+    if name == "elcano":
+        return _elcano().data.copy()
     return _asean()[0].copy()
 
 
@@ -189,6 +203,8 @@ def load_framework(name: str) -> pd.DataFrame:
     """
     if _check_name(name) == "asem":
         return _read("asem", "ASEM_iMeta.csv")
+    if name == "elcano":
+        return _read("elcano", "framework.csv")
     return _asean_framework()
 
 
@@ -243,10 +259,14 @@ def load_population(name: str) -> pd.DataFrame:
 def load_panel(name: str) -> pd.DataFrame:
     """Load the panel (several years) version of a dataset, indexed by (unit, year).
 
-    Only ``"asem"`` has one: COINr's artificial 2018-2022 panel.
+    ``"asem"``: COINr's artificial 2018-2022 panel. ``"elcano"``: the same panel as
+    ``load("elcano")`` (it has no single-year version).
     """
+    if name == "elcano":
+        return load("elcano")
     if name != "asem":
-        raise ParameterError(f"Only 'asem' has a panel version. Got {name!r} instead.")
+        raise ParameterError(
+            f"Only 'asem' and 'elcano' have a panel version. Got {name!r} instead.")
     return _read("asem", "ASEM_iData_p.csv").set_index(["uCode", "Time"])
 
 
@@ -254,4 +274,30 @@ def describe(name: str) -> str:
     """The README of a bundled dataset: source, licence and contents."""
     if _check_name(name) == "asem":
         return _DATA.joinpath("asem", "README.md").read_text(encoding="utf-8")
+    if name == "elcano":
+        return _DATA.joinpath("elcano", "README.md").read_text(encoding="utf-8")
     return _DATA.joinpath("ASEAN_README.md").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------- elcano
+@lru_cache(maxsize=1)
+def _elcano() -> Any:
+    # Imported here: reading the workbook needs the optional openpyxl.
+    from spindex.elcano import read_elcano
+
+    with _DATA.joinpath("elcano", "calculus2021.xlsx").open("rb") as fh:
+        return read_elcano(fh)["IEPG"]
+
+
+def path(name: str) -> str:
+    """The file system path of a bundled raw file; only ``"elcano"`` (its workbook).
+
+    Examples
+    --------
+    >>> import spindex as sp
+    >>> sp.datasets.path("elcano").endswith("calculus2021.xlsx")
+    True
+    """
+    _check_name(name, ("elcano",))
+    with resources.as_file(_DATA.joinpath("elcano", "calculus2021.xlsx")) as p:
+        return str(p)

@@ -1,0 +1,436 @@
+"""Read the calculation workbook of the Elcano Global Presence Index (any edition).
+
+The Real Instituto Elcano publishes its presence indices as one Excel workbook that holds,
+for each index (the global index ``IEPG`` and the European index ``IEPE``), one sheet per
+variable, per dimension and for the index, plus share ("QUOTE") and "CONTRIBUTION" sheets.
+:func:`read_elcano` discovers that layout from the file and returns, per index, the panel
+of variables, the published values and the indicator tree as a
+:class:`~spindex.framework.Framework`.
+
+Layout the reader relies on (checked; a file that breaks a rule raises a
+:class:`~spindex.errors.DataError` naming the sheet and cell):
+
+* An **index** is a sheet whose name ``CODE`` (no space) ends other sheets' names:
+  ``"<name> CODE"`` is a variable or dimension sheet, ``"<name> CODE QUOTE"`` a share
+  sheet, ``"<name> CODE CONTRIBUTION"`` a contribution sheet. Sheets that follow none
+  of these patterns are listed in :attr:`ElcanoWorkbook.ignored_sheets`.
+* A **dimension** is a name with a share sheet (``"Economic IEPG QUOTE"``); the index's
+  own share sheet is ``"CODE CODE QUOTE"``. Every other ``"<name> CODE"`` sheet is a
+  **variable**.
+* Every sheet has the same shape: cell A1 is a header label, row 1 from column B holds
+  the years (numbers or text such as ``'2015'``; empty header cells end nothing but are
+  skipped, with their column), column A from row 2 the unit labels. Blank rows are
+  skipped; a row whose values are all empty carries no data and is left out. Values are
+  numbers or empty (missing); anything else is an error.
+* A sheet with no value at all (the European index has no military variables) is left
+  out, and listed in :attr:`ElcanoIndex.empty_sheets`.
+* Contribution sheets may abbreviate a name word by word (``"Military E."`` for
+  ``"Military Equipment"``, ``"Devel. C."`` for ``"Development Coop."``): each word of the
+  abbreviation, without its final dot, must begin the matching word of exactly one name.
+* Which variables make up which dimension is not written in the file: it is read from
+  the contribution sheets (a dimension's contribution is the sum of its variables'
+  contributions, so regressing the dimensions' contributions on the variables' gives a
+  0/1 membership matrix), or, without contribution sheets, from the values (a
+  non-negative fit of each dimension on all variables).
+
+The weights are not in the workbook either: the framework carries equal weights, and
+:func:`spindex.infer_weights` recovers the published ones from the values.
+
+Examples
+--------
+>>> import spindex as sp
+>>> book = sp.read_elcano(sp.datasets.path("elcano"))  # doctest: +SKIP
+>>> book["IEPG"].framework.children("IEPG")             # doctest: +SKIP
+('Economic', 'Military', 'Soft')
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import nnls
+
+from spindex.errors import DataError, MissingDependencyError, SpindexTypeError
+from spindex.framework import Framework
+
+__all__ = ["ElcanoIndex", "ElcanoWorkbook", "read_elcano"]
+
+_QUOTE = "QUOTE"
+_CONTRIBUTION = "CONTRIBUTION"
+
+
+@dataclass(frozen=True)
+class ElcanoIndex:
+    """One index of an Elcano workbook: its panel, published values and tree.
+
+    Attributes
+    ----------
+    code : str
+        The index code, e.g. ``"IEPG"``.
+    framework : Framework
+        Index -> dimensions -> variables, equal weights (the file has none; see
+        :func:`spindex.infer_weights`).
+    data : pandas.DataFrame
+        The variables as published (already scaled by Elcano), indexed by
+        ``(unit, year)``, one column per variable in sheet order.
+    dimensions : pandas.DataFrame
+        The published dimension values, same index, one column per dimension.
+    index : pandas.Series
+        The published index values, same index.
+    shares : pandas.DataFrame
+        The QUOTE sheets, one column per dimension and one named ``code`` for the
+        index, same index (Elcano's share of each unit in the total, in percent).
+    contributions : pandas.DataFrame
+        The CONTRIBUTION sheets, one column per variable or dimension (full names),
+        same index (the part of the unit's index value, in percent).
+    empty_sheets : tuple of str
+        Sheets of this index without a single value, left out.
+    """
+
+    code: str
+    framework: Framework
+    data: pd.DataFrame
+    dimensions: pd.DataFrame
+    index: pd.Series
+    shares: pd.DataFrame
+    contributions: pd.DataFrame
+    empty_sheets: tuple[str, ...] = ()
+
+    @property
+    def published(self) -> pd.DataFrame:
+        """The published dimensions and index side by side (the aggregates of the tree)."""
+        return self.dimensions.join(self.index.rename(self.code))
+
+    def __repr__(self) -> str:
+        units = self.data.index.get_level_values(0).unique()
+        years = self.data.index.get_level_values(1).unique()
+        dims = ", ".join(f"{d} ({len(self.framework.children(d))})"
+                         for d in self.framework.children(self.code))
+        return (f"ElcanoIndex({self.code!r}: {len(units)} units x {len(years)} years "
+                f"{years.min()}-{years.max()}, dimensions {dims})")
+
+
+@dataclass(frozen=True)
+class ElcanoWorkbook:
+    """The indices of an Elcano workbook, by code (``book["IEPG"]``).
+
+    Attributes
+    ----------
+    indices : dict of str to ElcanoIndex
+        Every index found, in sheet order.
+    ignored_sheets : tuple of str
+        Sheets that follow none of the layout's naming patterns.
+    """
+
+    indices: dict[str, ElcanoIndex]
+    ignored_sheets: tuple[str, ...] = field(default=())
+
+    def __getitem__(self, code: str) -> ElcanoIndex:
+        if code not in self.indices:
+            raise DataError(
+                f"The workbook has no index {code!r}; it has {sorted(self.indices)}."
+            )
+        return self.indices[code]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.indices)
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __repr__(self) -> str:
+        inner = "; ".join(repr(i) for i in self.indices.values())
+        return f"ElcanoWorkbook({inner})"
+
+
+# ------------------------------------------------------------------------------ sheets
+def _cell(row: int, col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def _year(value: Any, sheet: str, col: int) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, int | float) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}(\.0)?\s*", value):
+        return int(float(value))
+    raise DataError(
+        f"Cell {sheet!r}!{_cell(0, col)} should hold a year (the header row of every sheet "
+        f"holds years from column B). Got {value!r} instead."
+    )
+
+
+def _sheet_frame(sheet: str, rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Units x years of one sheet; raises DataError naming the cell that breaks the layout."""
+    if not rows:
+        return pd.DataFrame()
+    header = rows[0]
+    years: list[tuple[int, int]] = []
+    for j, value in enumerate(header[1:], start=1):
+        y = _year(value, sheet, j)
+        if y is not None:
+            years.append((j, y))
+    seen = [y for _, y in years]
+    if len(set(seen)) != len(seen):
+        dup = sorted({y for y in seen if seen.count(y) > 1})
+        raise DataError(f"Sheet {sheet!r} has the year(s) {dup} twice in its header row.")
+    labels: list[str] = []
+    values: list[list[float]] = []
+    for i, row in enumerate(rows[1:], start=1):
+        label = row[0] if row else None
+        cells = [row[j] if j < len(row) else None for j, _ in years]
+        if label is None or (isinstance(label, str) and not label.strip()):
+            filled = [j for (j, _), v in zip(years, cells, strict=True) if v is not None]
+            if filled:
+                raise DataError(
+                    f"Cell {sheet!r}!{_cell(i, 0)} has no unit label but the row has values "
+                    f"(e.g. {_cell(i, filled[0])}); label the row or clear it."
+                )
+            continue
+        out = []
+        for (j, _), v in zip(years, cells, strict=True):
+            if v is None or (isinstance(v, str) and not v.strip()):
+                out.append(np.nan)
+            elif isinstance(v, int | float) and not isinstance(v, bool):
+                out.append(float(v))
+            else:
+                raise DataError(
+                    f"Cell {sheet!r}!{_cell(i, j)} should be a number or empty. Got {v!r}."
+                )
+        if all(np.isnan(out)):
+            continue
+        name = str(label).strip()
+        if name in labels:
+            raise DataError(f"Sheet {sheet!r} lists the unit {name!r} twice (row {i + 1}).")
+        labels.append(name)
+        values.append(out)
+    return pd.DataFrame(values, index=pd.Index(labels, dtype=object),
+                        columns=pd.Index([y for _, y in years], dtype="int64"), dtype=float)
+
+
+def _load_rows(source: str | os.PathLike[str] | IO[bytes]) -> dict[str, list[tuple[Any, ...]]]:
+    try:
+        import openpyxl
+    except ImportError as exc:  # pragma: no cover - exercised by monkeypatching
+        raise MissingDependencyError(
+            "Reading an Elcano workbook needs openpyxl: pip install 'spindex[excel]'."
+        ) from exc
+    try:
+        wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError) as exc:
+        raise DataError(f"Cannot open {source!r} as an Excel workbook: {exc}") from exc
+    except Exception as exc:  # zipfile.BadZipFile and openpyxl's own errors
+        raise DataError(f"Cannot open {source!r} as an Excel workbook: {exc}") from exc
+    try:
+        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+    finally:
+        wb.close()
+
+
+# ------------------------------------------------------------------------------ names
+def _abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` abbreviates ``name`` word by word ('Devel. C.' -> 'Development Coop.')."""
+    a, b = short.split(), name.split()
+    if len(a) != len(b):
+        return False
+    return all(y.lower().startswith(x.rstrip(".").lower()) for x, y in zip(a, b, strict=True))
+
+
+def _resolve(short: str, names: Sequence[str], sheet: str) -> str:
+    if short in names:
+        return short
+    hits = [n for n in names if _abbreviates(short, n)]
+    if len(hits) != 1:
+        raise DataError(
+            f"Sheet {sheet!r}: {short!r} should name exactly one variable or dimension "
+            f"(in full or abbreviated word by word); it matches {hits or 'none'} of {list(names)}."
+        )
+    return hits[0]
+
+
+def _classify(titles: Sequence[str]) -> tuple[dict[str, dict[str, dict[str, str]]], list[str]]:
+    """Per index code: {'values': name -> sheet, 'quote': ..., 'contribution': ...}."""
+    codes = [t for t in titles if " " not in t.strip()
+             and any((o != t and o.endswith(" " + t)) or f" {t} " in o for o in titles)]
+    found: dict[str, dict[str, dict[str, str]]] = {
+        c: {"values": {}, "quote": {}, "contribution": {}} for c in codes}
+    ignored = []
+    for t in titles:
+        if t in codes:
+            found[t]["values"][t] = t
+            continue
+        for c in codes:
+            m = re.fullmatch(rf"(.+?) {re.escape(c)}(?: ({_QUOTE}|{_CONTRIBUTION}))?", t.strip())
+            if m:
+                kind = {None: "values", _QUOTE: "quote", _CONTRIBUTION: "contribution"}[m[2]]
+                found[c][kind][m[1].strip()] = t
+                break
+        else:
+            ignored.append(t)
+    return found, ignored
+
+
+# ------------------------------------------------------------------------------ tree
+def _stack(frames: Mapping[str, pd.DataFrame], units: pd.Index, years: pd.Index) -> pd.DataFrame:
+    idx = pd.MultiIndex.from_product([units, years], names=["unit", "year"])
+    cols = {n: f.reindex(index=units, columns=years).stack(future_stack=True).reindex(idx)
+            for n, f in frames.items()}
+    return pd.DataFrame(cols, index=idx)
+
+
+def _membership(code: str, variables: list[str], dims: list[str], X: pd.DataFrame,
+                Y: pd.DataFrame, source: str) -> dict[str, list[str]]:
+    """Assign each variable to one dimension from a fit of Y (dimensions) on X (variables)."""
+    rows = X.notna().all(axis=1) & Y.notna().all(axis=1)
+    if rows.sum() < len(variables):
+        raise DataError(
+            f"Index {code!r}: too few complete unit-years ({int(rows.sum())}) in the "
+            f"{source} to tell which variables make up which dimension; pass tree=."
+        )
+    A = X[rows].to_numpy(float)
+    scale = np.abs(A).max(axis=0)
+    scale[scale == 0] = 1.0
+    coef = np.column_stack([nnls(A / scale, Y[rows][d].to_numpy(float))[0] / scale
+                            for d in dims])
+    tree: dict[str, list[str]] = {d: [] for d in dims}
+    for i, v in enumerate(variables):
+        if source == "contribution sheets":
+            # Contributions add up: coefficients are 1 (member) or 0 (not).
+            ok = np.all((np.abs(coef[i]) < 0.05) | (np.abs(coef[i] - 1) < 0.05))
+            members = np.flatnonzero(np.abs(coef[i] - 1) < 0.05)
+            if not ok or len(members) != 1:
+                raise DataError(
+                    f"Index {code!r}: the contribution of variable {v!r} does not add to "
+                    f"exactly one dimension's contribution (coefficients "
+                    f"{dict(zip(dims, np.round(coef[i], 3), strict=True))}); pass tree=."
+                )
+        else:
+            members = np.flatnonzero(coef[i] > 1e-9 * max(coef.max(), 1e-300))
+            if len(members) != 1:
+                raise DataError(
+                    f"Index {code!r}: variable {v!r} does not load on exactly one dimension "
+                    f"(non-negative weights {dict(zip(dims, coef[i], strict=True))}); pass tree=."
+                )
+        tree[dims[int(members[0])]].append(v)
+    return tree
+
+
+def _read_index(code: str, sheets: dict[str, dict[str, str]],
+                rows: Mapping[str, list[tuple[Any, ...]]],
+                tree: Mapping[str, Sequence[str]] | None) -> ElcanoIndex:
+    frames = {kind: {n: _sheet_frame(s, rows[s]) for n, s in names.items()}
+              for kind, names in sheets.items()}
+    empty = tuple(sheets[k][n] for k, fs in frames.items() for n, f in fs.items() if f.empty)
+    values = {n: f for n, f in frames["values"].items() if not f.empty}
+    if code not in values:
+        raise DataError(f"Sheet {code!r} (the index) has no values.")
+    quoted = [n for n in frames["quote"] if n != code]
+    dims = [n for n in quoted if n in values]
+    variables = [n for n in values if n != code and n not in quoted]
+    if not dims or not variables:
+        raise DataError(
+            f"Index {code!r}: found dimensions {dims} (names with a '<name> {code} {_QUOTE}' "
+            f"sheet) and variables {variables}; an index needs both."
+        )
+    units = pd.Index(list(dict.fromkeys(u for f in values.values() for u in f.index)),
+                     name="unit")
+    years = pd.Index(sorted({y for f in values.values() for y in f.columns}), name="year")
+    data = _stack({v: values[v] for v in variables}, units, years)
+    dimensions = _stack({d: values[d] for d in dims}, units, years)
+    index = _stack({code: values[code]}, units, years)[code]
+    shares = _stack({n: f for n, f in frames["quote"].items() if not f.empty}, units, years)
+    names = [*variables, *dims]
+    contrib = {_resolve(n, names, sheets["contribution"][n]): f
+               for n, f in frames["contribution"].items() if not f.empty}
+    contributions = _stack({n: contrib[n] for n in names if n in contrib}, units, years)
+    # A unit-year without any value (a country before it existed) is not part of the panel.
+    keep = data.notna().any(axis=1) | dimensions.notna().any(axis=1) | index.notna()
+    data, dimensions, index = data[keep], dimensions[keep], index[keep]
+    shares, contributions = shares[keep], contributions[keep]
+
+    if tree is None:
+        if all(n in contrib for n in names):
+            members = _membership(code, variables, dims, contributions[variables],
+                                  contributions[dims], "contribution sheets")
+        else:
+            members = _membership(code, variables, dims, data, dimensions, "values")
+    else:
+        members = {d: list(tree.get(d, ())) for d in dims}
+        unknown = sorted(set(tree) - set(dims)) + sorted(
+            {v for vs in tree.values() for v in vs} - set(variables))
+        if unknown:
+            raise DataError(f"Index {code!r}: tree= names {unknown}, not in the workbook.")
+    kept = [d for d in dims if members[d]]
+    spec = {"code": code, "children": [
+        {"code": d, "children": [{"code": v} for v in members[d]]} for d in kept]}
+    framework = Framework.from_dict(spec)
+    order = [v for d in kept for v in members[d]]
+    return ElcanoIndex(code=code, framework=framework, data=data[order],
+                       dimensions=dimensions[kept], index=index, shares=shares,
+                       contributions=contributions, empty_sheets=empty)
+
+
+def read_elcano(
+    source: str | os.PathLike[str] | IO[bytes],
+    *,
+    tree: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+) -> ElcanoWorkbook:
+    """Read an Elcano Global Presence Index calculation workbook (any edition).
+
+    Parameters
+    ----------
+    source : path or binary file object
+        The ``.xlsx`` workbook (e.g. ``calculus2021.xlsx``).
+    tree : mapping, optional
+        Per index code, dimension -> variable names, when the file cannot tell
+        (see the module notes); by default it is read from the contribution sheets.
+
+    Returns
+    -------
+    ElcanoWorkbook
+        One :class:`ElcanoIndex` per index found (``book["IEPG"]``, ``book["IEPE"]``).
+
+    Raises
+    ------
+    MissingDependencyError
+        If openpyxl is not installed (``pip install 'spindex[excel]'``).
+    DataError
+        If the file is not a workbook or breaks the layout; the message names the
+        sheet and cell.
+
+    Examples
+    --------
+    >>> import spindex as sp
+    >>> book = sp.read_elcano(sp.datasets.path("elcano"))
+    >>> book["IEPG"].framework.children("Military")
+    ('Troops', 'Military Equipment')
+    """
+    if not isinstance(source, str | os.PathLike) and not hasattr(source, "read"):
+        raise SpindexTypeError(
+            f"The 'source' parameter of read_elcano must be a path or a binary file. "
+            f"Got {type(source).__name__} instead."
+        )
+    rows = _load_rows(source)
+    found, ignored = _classify(list(rows))
+    if not found:
+        raise DataError(
+            f"{source!r} holds no Elcano index: no sheet 'CODE' with sheets '<name> CODE' "
+            f"beside it (sheets: {list(rows)[:8]})."
+        )
+    tree = tree or {}
+    indices = {c: _read_index(c, s, rows, tree.get(c)) for c, s in found.items()}
+    return ElcanoWorkbook(indices=indices, ignored_sheets=tuple(ignored))
