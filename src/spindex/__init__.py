@@ -27,6 +27,7 @@ from spindex.analysis.importance import (
     importance,
     optimize_weights,
 )
+from spindex.analysis.infer_weights import InferredWeights, infer_weights
 from spindex.analysis.removal import RemovalResult, remove_indicators
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
 from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
@@ -148,6 +149,7 @@ __all__ = [
     "ImportanceResult",
     "Imputer",
     "IndexResult",
+    "InferredWeights",
     "LogTransform",
     "MazziottaPareto",
     "MeanImputer",
@@ -194,6 +196,7 @@ __all__ = [
     "exchange_rates",
     "group_pca",
     "importance",
+    "infer_weights",
     "optimize_weights",
     "panel",
     "panel_from_long",
