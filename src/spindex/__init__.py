@@ -41,7 +41,7 @@ from spindex.dyadic import (
     exchange_rates,
     per_target,
 )
-from spindex.elcano import ElcanoIndex, ElcanoWorkbook, read_elcano
+from spindex.elcano import ElcanoIndex, ElcanoWorkbook, read_elcano, share_of_total
 from spindex.errors import (
     DataError,
     FrameworkError,
@@ -208,6 +208,7 @@ __all__ = [
     "report",
     "report_html",
     "score_panel",
+    "share_of_total",
     "simplex_share",
     "smaa",
     "smaa_panel",

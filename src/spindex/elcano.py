@@ -59,7 +59,7 @@ from scipy.optimize import nnls
 from spindex.errors import DataError, MissingDependencyError, SpindexTypeError
 from spindex.framework import Framework
 
-__all__ = ["ElcanoIndex", "ElcanoWorkbook", "read_elcano"]
+__all__ = ["ElcanoIndex", "ElcanoWorkbook", "read_elcano", "share_of_total"]
 
 _QUOTE = "QUOTE"
 _CONTRIBUTION = "CONTRIBUTION"
@@ -434,3 +434,73 @@ def read_elcano(
     tree = tree or {}
     indices = {c: _read_index(c, s, rows, tree.get(c)) for c, s in found.items()}
     return ElcanoWorkbook(indices=indices, ignored_sheets=tuple(ignored))
+
+
+def share_of_total(
+    values: pd.DataFrame | pd.Series,
+    *,
+    by: str | None = "year",
+    exclude: Sequence[Any] = (),
+    total: pd.DataFrame | pd.Series | None = None,
+    percent: bool = True,
+) -> pd.DataFrame | pd.Series:
+    """Each unit's share of the total of its period (Elcano's QUOTE sheets).
+
+    Parameters
+    ----------
+    values : DataFrame or Series
+        Values indexed by ``(unit, period)`` (or by unit with ``by=None``).
+    by : str or None, default "year"
+        The index level of the period; ``None`` for one total over all rows.
+    exclude : sequence, default ()
+        Units left out of the total (an aggregate such as ``"European Union"``, whose
+        presence is already that of its members); their share is still reported.
+    total : DataFrame or Series, optional
+        The totals to divide by, per period (and column), instead of the sum, e.g.
+        totals recovered from a publication whose denominators are not the sum of the
+        values it lists.
+    percent : bool, default True
+        Shares in percent (as Elcano) rather than fractions.
+
+    Returns
+    -------
+    DataFrame or Series
+        Like ``values``.
+
+    Raises
+    ------
+    ParameterError
+        If ``by`` is not a level of the index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from spindex.elcano import share_of_total
+    >>> idx = pd.MultiIndex.from_tuples([("A", 2020), ("B", 2020), ("EU", 2020)],
+    ...                                 names=["unit", "year"])
+    >>> share_of_total(pd.Series([1.0, 3.0, 4.0], index=idx), exclude=["EU"]).tolist()
+    [25.0, 75.0, 100.0]
+    """
+    from spindex.errors import ParameterError
+
+    if not isinstance(values, pd.DataFrame | pd.Series):
+        raise SpindexTypeError(
+            f"The 'values' parameter of share_of_total must be a pandas DataFrame or Series. "
+            f"Got {type(values).__name__} instead."
+        )
+    if by is not None and by not in values.index.names:
+        raise ParameterError(
+            f"The 'by' parameter of share_of_total must name a level of the index "
+            f"{list(values.index.names)}. Got {by!r} instead."
+        )
+    scale = 100.0 if percent else 1.0
+    units = values.index.get_level_values(0)
+    counted = values[~units.isin(list(exclude))]
+    if by is None:
+        denom = counted.sum() if total is None else total
+        return scale * values / denom
+    sums = counted.groupby(level=by).sum() if total is None else total
+    periods = values.index.get_level_values(by)
+    denom = sums.reindex(periods)
+    denom.index = values.index
+    return scale * values / denom

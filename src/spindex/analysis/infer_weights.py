@@ -26,6 +26,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
@@ -93,10 +94,52 @@ class InferredWeights:
     misfits: pd.DataFrame
     framework: Framework
     tol: float
+    _children: pd.DataFrame = dataclasses.field(repr=False, default_factory=pd.DataFrame)
 
     def to_frame(self) -> pd.DataFrame:
         """The per-node summary table (a copy of :attr:`summary`)."""
         return self.summary.copy()
+
+    def implied_values(self, node: str, child: str) -> pd.Series:
+        """The value of one child that would make each misfit row of a node fit exactly.
+
+        For an arithmetic node, ``x_c + residual / coefficient_c`` on the rows listed in
+        :attr:`misfits`: if the publisher used another value of that child than the one
+        published (a cap, a floor, a revision), this is the value it used.
+
+        Parameters
+        ----------
+        node : str
+            A fitted aggregate.
+        child : str
+            One of its children, with a positive recovered weight.
+
+        Returns
+        -------
+        pandas.Series
+            Indexed like the data, the misfit rows of ``node`` only.
+
+        Raises
+        ------
+        ParameterError
+            If the node was not fitted or is geometric, or the child is not one of its
+            children with a positive weight.
+        """
+        if node not in self.summary.index:
+            raise ParameterError(
+                f"implied_values: {node!r} is not a fitted node {list(self.summary.index)}."
+            )
+        if self.summary.loc[node, "aggregate"] != "arithmetic":
+            raise ParameterError(f"implied_values needs an arithmetic node; {node!r} is not.")
+        w = self.weights.xs(node, level="node")["coefficient"]
+        if child not in w.index or not w[child] > 0:
+            raise ParameterError(
+                f"implied_values: {child!r} must be a child of {node!r} with a positive "
+                f"weight; the weights are {w.to_dict()}."
+            )
+        rows = self.misfits[self.misfits["node"] == node]
+        x = self._children.loc[rows.index, child]
+        return (x + rows["residual"] / w[child]).rename(child)
 
     def __repr__(self) -> str:
         lines = [f"InferredWeights({len(self.summary)} node(s), tol={self.tol:g})"]
@@ -453,6 +496,8 @@ def infer_weights(
     residuals = pub[chosen] - fitted
     table = pd.DataFrame.from_dict(summary, orient="index")[_SUMMARY]
     table.index.name = "node"
+    inputs = pd.concat([data, pub.drop(columns=[c for c in pub.columns if c in data.columns])],
+                       axis=1)
     return InferredWeights(weights=weights, period_weights=period_weights, fitted=fitted,
                            residuals=residuals, summary=table, misfits=misfits,
-                           framework=fw, tol=tol)
+                           framework=fw, tol=tol, _children=inputs)
