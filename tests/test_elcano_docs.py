@@ -12,7 +12,7 @@ pytest.importorskip("openpyxl")
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-@pytest.mark.parametrize("page", ["elcano.md"])
+@pytest.mark.parametrize("page", ["elcano.md", "elcano-china-japan.md"])
 def test_docs_examples_run(page):
     text = (DOCS / page).read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
