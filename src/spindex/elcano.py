@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import nnls
 
+from spindex.analysis.infer_weights import _lad
 from spindex.errors import DataError, MissingDependencyError, SpindexTypeError
 from spindex.framework import Framework
 
@@ -91,6 +92,8 @@ class ElcanoIndex:
         same index (the part of the unit's index value, in percent).
     empty_sheets : tuple of str
         Sheets of this index without a single value, left out.
+    unmatched_sheets : tuple of str
+        Contribution sheets whose name matches no variable or dimension, left out.
     """
 
     code: str
@@ -101,6 +104,7 @@ class ElcanoIndex:
     shares: pd.DataFrame
     contributions: pd.DataFrame
     empty_sheets: tuple[str, ...] = ()
+    unmatched_sheets: tuple[str, ...] = ()
 
     @property
     def published(self) -> pd.DataFrame:
@@ -243,23 +247,30 @@ def _load_rows(source: str | os.PathLike[str] | IO[bytes]) -> dict[str, list[tup
 
 # ------------------------------------------------------------------------------ names
 def _abbreviates(short: str, name: str) -> bool:
-    """Whether ``short`` abbreviates ``name`` word by word ('Devel. C.' -> 'Development Coop.')."""
-    a, b = short.split(), name.split()
+    """Whether ``short`` and ``name`` agree word by word up to abbreviation
+    ('Devel. C.' ~ 'Development Coop.' ~ 'Development Cooperation')."""
+    a, b = short.lower().split(), name.lower().split()
     if len(a) != len(b):
         return False
-    return all(y.lower().startswith(x.rstrip(".").lower()) for x, y in zip(a, b, strict=True))
+    for x, y in zip(a, b, strict=True):
+        x, y = x.rstrip("."), y.rstrip(".")
+        if not (x and y and (x.startswith(y) or y.startswith(x))):
+            return False
+    return True
 
 
-def _resolve(short: str, names: Sequence[str], sheet: str) -> str:
+def _resolve(short: str, names: Sequence[str], sheet: str) -> str | None:
+    """The name a contribution sheet is about; None when it matches no name."""
     if short in names:
         return short
     hits = [n for n in names if _abbreviates(short, n)]
-    if len(hits) != 1:
+    if len(hits) > 1:
         raise DataError(
             f"Sheet {sheet!r}: {short!r} should name exactly one variable or dimension "
-            f"(in full or abbreviated word by word); it matches {hits or 'none'} of {list(names)}."
+            f"(in full or abbreviated word by word); it matches {hits} of {list(names)}. "
+            "Rename the sheet."
         )
-    return hits[0]
+    return hits[0] if hits else None
 
 
 def _classify(titles: Sequence[str]) -> tuple[dict[str, dict[str, dict[str, str]]], list[str]]:
@@ -304,8 +315,13 @@ def _membership(code: str, variables: list[str], dims: list[str], X: pd.DataFram
     A = X[rows].to_numpy(float)
     scale = np.abs(A).max(axis=0)
     scale[scale == 0] = 1.0
-    coef = np.column_stack([nnls(A / scale, Y[rows][d].to_numpy(float))[0] / scale
-                            for d in dims])
+    if source == "contribution sheets":
+        coef = np.column_stack([nnls(A / scale, Y[rows][d].to_numpy(float))[0] / scale
+                                for d in dims])
+    else:
+        # Least absolute deviations: rows that break the weighted sum (Soft in 2021) do not
+        # smear weight onto other dimensions' variables.
+        coef = np.column_stack([_lad(A, Y[rows][d].to_numpy(float)) for d in dims])
     tree: dict[str, list[str]] = {d: [] for d in dims}
     for i, v in enumerate(variables):
         if source == "contribution sheets":
@@ -319,7 +335,9 @@ def _membership(code: str, variables: list[str], dims: list[str], X: pd.DataFram
                     f"{dict(zip(dims, np.round(coef[i], 3), strict=True))}); pass tree=."
                 )
         else:
-            members = np.flatnonzero(coef[i] > 1e-9 * max(coef.max(), 1e-300))
+            # A variable belongs where its weight dominates; elsewhere it is round-off.
+            top = coef[i].max()
+            members = np.flatnonzero(coef[i] > 1e-3 * top) if top > 0 else np.array([], int)
             if len(members) != 1:
                 raise DataError(
                     f"Index {code!r}: variable {v!r} does not load on exactly one dimension "
@@ -354,8 +372,16 @@ def _read_index(code: str, sheets: dict[str, dict[str, str]],
     index = _stack({code: values[code]}, units, years)[code]
     shares = _stack({n: f for n, f in frames["quote"].items() if not f.empty}, units, years)
     names = [*variables, *dims]
-    contrib = {_resolve(n, names, sheets["contribution"][n]): f
-               for n, f in frames["contribution"].items() if not f.empty}
+    contrib: dict[str, pd.DataFrame] = {}
+    unmatched = []
+    for n, f in frames["contribution"].items():
+        if f.empty:
+            continue
+        target = _resolve(n, names, sheets["contribution"][n])
+        if target is None:
+            unmatched.append(sheets["contribution"][n])
+        else:
+            contrib[target] = f
     contributions = _stack({n: contrib[n] for n in names if n in contrib}, units, years)
     # A unit-year without any value (a country before it existed) is not part of the panel.
     keep = data.notna().any(axis=1) | dimensions.notna().any(axis=1) | index.notna()
@@ -363,10 +389,14 @@ def _read_index(code: str, sheets: dict[str, dict[str, str]],
     shares, contributions = shares[keep], contributions[keep]
 
     if tree is None:
+        members = None
         if all(n in contrib for n in names):
-            members = _membership(code, variables, dims, contributions[variables],
-                                  contributions[dims], "contribution sheets")
-        else:
+            try:
+                members = _membership(code, variables, dims, contributions[variables],
+                                      contributions[dims], "contribution sheets")
+            except DataError:
+                members = None  # inconsistent contribution sheets: the values decide
+        if members is None:
             members = _membership(code, variables, dims, data, dimensions, "values")
     else:
         members = {d: list(tree.get(d, ())) for d in dims}
@@ -381,7 +411,8 @@ def _read_index(code: str, sheets: dict[str, dict[str, str]],
     order = [v for d in kept for v in members[d]]
     return ElcanoIndex(code=code, framework=framework, data=data[order],
                        dimensions=dimensions[kept], index=index, shares=shares,
-                       contributions=contributions, empty_sheets=empty)
+                       contributions=contributions, empty_sheets=empty,
+                       unmatched_sheets=tuple(unmatched))
 
 
 def read_elcano(

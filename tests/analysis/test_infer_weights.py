@@ -3,9 +3,12 @@ fixed weights, robust fits, collinearity, input errors."""
 
 from __future__ import annotations
 
+import hypothesis.extra.numpy as hnp
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import spindex as sp
 from spindex.errors import DataError, ParameterError, SpindexTypeError, SpindexWarning
@@ -166,3 +169,38 @@ def test_input_errors():
     before = x.copy()
     sp.infer_weights(FW, x, pub)
     pd.testing.assert_frame_equal(x, before)
+
+
+def test_period_with_too_few_rows_is_skipped_not_fatal():
+    x = _panel(years=(2001, 2002))
+    extra = _panel(units=2, years=(2003,))
+    x = pd.concat([x, extra])
+    res = sp.infer_weights(FW, x, _publish(x), period="year", nodes=["A"])
+    row = res.summary.loc["A"]
+    assert row["periods"] == 2 and row["periods_skipped"] == 1
+    assert row["fits"] and 2003 not in res.period_weights.columns
+
+
+def test_collinear_within_one_period_is_counted_not_warned():
+    x = _panel(units=30)
+    sel = x.index.get_level_values("year") == 2002
+    x.loc[sel, "a3"] = x.loc[sel, "a1"]
+    res = sp.infer_weights(FW, x, _publish(x), period="year", nodes=["A"])
+    assert res.summary.loc["A", "periods_unidentified"] == 1
+    np.testing.assert_allclose(res.weights.loc["A", "weight"], WA, atol=1e-10)
+
+
+@settings(deadline=None)
+@given(
+    w=hnp.arrays(np.float64, 4, elements=st.floats(0.0, 10.0)).filter(lambda w: w.sum() > 0.1),
+    seed=st.integers(0, 2**16),
+    method=st.sampled_from(["lsq", "lad"]),
+)
+def test_property_exact_recovery(w, seed, method):
+    rng = np.random.default_rng(seed)
+    fw = sp.Framework.from_dict({"code": "I", "children": [{"code": f"x{i}"} for i in range(4)]})
+    x = pd.DataFrame(rng.uniform(1, 100, (25, 4)), columns=[f"x{i}" for i in range(4)])
+    pub = pd.DataFrame({"I": x.to_numpy() @ w})
+    res = sp.infer_weights(fw, x, pub, method=method)
+    np.testing.assert_allclose(res.weights["coefficient"].to_numpy(), w, atol=1e-8 * w.max())
+    assert res.summary.loc["I", "fits"]

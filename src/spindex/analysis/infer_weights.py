@@ -45,8 +45,8 @@ __all__ = ["InferredWeights", "infer_weights"]
 _AGGREGATES = ("arithmetic", "geometric")
 _METHODS = ("lsq", "lad")
 _SUMMARY = ["aggregate", "n", "k", "rank", "scale", "max_abs_residual", "rmse", "tolerance",
-            "fits", "n_misfit", "periods", "max_abs_residual_periods", "f_stat", "df1", "df2",
-            "p_value"]
+            "fits", "n_misfit", "periods", "periods_skipped", "periods_unidentified",
+            "max_abs_residual_periods", "f_stat", "df1", "df2", "p_value"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,10 @@ class InferredWeights:
         periods, the largest residual of the per-period fits and the F test of pooled
         against per-period weights (``f_stat``, ``df1``, ``df2``, ``p_value``; NaN when
         the per-period fits are exact to the tolerance, where the test has no
-        variance to compare with: read ``fits`` then).
+        variance to compare with: read ``fits`` then). ``periods_skipped`` counts the
+        periods with fewer complete rows than children (no per-period fit; the test uses
+        the other periods) and ``periods_unidentified`` those whose children are
+        collinear within the period (weights not unique there).
     misfits : pandas.DataFrame
         The rows whose pooled residual exceeds the tolerance: the data's index, then
         ``node``, ``published``, ``fitted``, ``residual``, largest first.
@@ -325,8 +328,9 @@ def infer_weights(
     Warns
     -----
     SpindexWarning
-        When a node's children are collinear (the weights are not identified: another
-        set reproduces the values as well).
+        When a node's children are collinear over the rows fitted (the weights are not
+        identified: another set reproduces the values as well). Collinearity within single
+        periods is counted in the summary instead.
 
     Examples
     --------
@@ -418,7 +422,6 @@ def infer_weights(
         fitted.loc[ok, node] = values
         resid = y[ok] - values
         bad_rows = np.abs(resid) > limit
-        rss_pooled = float(np.sum((yo - fit) ** 2))
         total = coef.sum()
         for c, v in zip(children, coef, strict=True):
             weight_rows.append((node, c, v / total if total > 0 else np.nan, v))
@@ -427,39 +430,45 @@ def infer_weights(
             "max_abs_residual": float(np.abs(resid).max()),
             "rmse": float(np.sqrt(np.mean(resid ** 2))), "tolerance": tol,
             "fits": not bad_rows.any(), "n_misfit": int(bad_rows.sum()),
-            "periods": np.nan, "max_abs_residual_periods": np.nan, "f_stat": np.nan,
+            "periods": np.nan, "periods_skipped": np.nan, "periods_unidentified": np.nan,
+            "max_abs_residual_periods": np.nan, "f_stat": np.nan,
             "df1": np.nan, "df2": np.nan, "p_value": np.nan,
         }
         if periods is not None:
             p_ok = periods[ok]
             labels = pd.unique(p_ok)
-            rss_u, worst, exceeded = 0.0, 0.0, False
+            rss_u, rss_r, n_u, worst, exceeded = 0.0, 0.0, 0, 0.0, False
+            fitted_periods, skipped, unidentified = 0, 0, 0
             for t in labels:
                 sel = p_ok == t
+                # A period with fewer complete rows than children has no per-period fit; one
+                # whose children are collinear has one, but its weights are not unique. Both
+                # are counted in the summary rather than raised: the pooled fit stands.
                 if sel.sum() < k:
-                    raise DataError(
-                        f"The node {node!r} has {int(sel.sum())} complete row(s) in period "
-                        f"{t!r} for {k} children: too few for a per-period fit. Fit pooled "
-                        "(period=None) or drop that period."
-                    )
+                    skipped += 1
+                    continue
                 ct = solve(Xo[sel], yo[sel])
                 if method == "lad":
                     ct = _polish(Xo[sel], yo[sel], ct, y[ok][sel], geometric, limit[sel])
-                if _rank(Xo[sel]) < k and node not in ill_posed:
-                    ill_posed.append(node)
+                if _rank(Xo[sel]) < k:
+                    unidentified += 1
                 ft = Xo[sel] @ ct
                 rss_u += float(np.sum((yo[sel] - ft) ** 2))
+                rss_r += float(np.sum((yo[sel] - fit[sel]) ** 2))
+                n_u += int(sel.sum())
+                fitted_periods += 1
                 vt = np.exp(ft) if geometric else ft
                 worst = max(worst, float(np.abs(y[ok][sel] - vt).max()))
                 exceeded = exceeded or bool((np.abs(y[ok][sel] - vt) > limit[sel]).any())
                 st = ct.sum()
                 for c, v in zip(children, ct, strict=True):
                     period_cols.setdefault((node, c), {})[t] = v / st if st > 0 else np.nan
-            T = len(labels)
-            df1, df2 = k * (T - 1), n - k * T
-            row.update(periods=T, max_abs_residual_periods=worst, df1=df1, df2=df2)
-            if exceeded and df1 > 0 and df2 > 0:
-                f = ((rss_pooled - rss_u) / df1) / (rss_u / df2)
+            T = fitted_periods
+            df1, df2 = k * (T - 1), n_u - k * T
+            row.update(periods=T, periods_skipped=skipped, periods_unidentified=unidentified,
+                       max_abs_residual_periods=worst if T else np.nan, df1=df1, df2=df2)
+            if exceeded and df1 > 0 and df2 > 0 and rss_u > 0:
+                f = ((rss_r - rss_u) / df1) / (rss_u / df2)
                 row.update(f_stat=max(f, 0.0), p_value=float(stats.f.sf(max(f, 0.0), df1, df2)))
         summary[node] = row
         if bad_rows.any():
@@ -471,7 +480,7 @@ def infer_weights(
     if ill_posed:
         warnings.warn(
             f"The children of {ill_posed} are collinear (their matrix has a rank below the "
-            "number of children, pooled or in a period): the recovered weights are one of "
+            "number of children): the recovered weights are one of "
             "many that fit equally well. Drop a redundant child or fit more rows.",
             SpindexWarning, stacklevel=2,
         )
