@@ -50,7 +50,7 @@ def _sheet(wb, title: str, table: pd.DataFrame, *, text_years: bool = False) -> 
 
 def write_workbook(path: Path, code: str = "IXX", units: list[str] | None = None,
                    years: list[int] | None = None, *, extra_index: bool = True,
-                   wb=None):
+                   quote_variables: bool = False, wb=None):
     """Write a workbook with index ``code`` (and a second one, ``code + 'E'``)."""
     units = units or ["Atlantis", "Borduria", "Carpania", "Dorne", "Erewhon", "Freedonia",
                       "Genovia", "Hyrule"]
@@ -73,6 +73,10 @@ def write_workbook(path: Path, code: str = "IXX", units: list[str] | None = None
             "sum")).unstack(), text_years=True)
     _sheet(wb, f"{code} {code} QUOTE", (100 * index / index.groupby(level=1).transform(
         "sum")).unstack(), text_years=True)
+    if quote_variables:  # as the editions up to 2016, which quote every variable too
+        for v in data:
+            _sheet(wb, f"{SHORT.get(v, v)} {code} QUOTE", (100 * data[v] / data[v].groupby(
+                level=1).transform("sum")).unstack())
     for v in data:
         _sheet(wb, f"{SHORT.get(v, v)} {code} CONTRIBUTION",
                (100 * w[v] * data[v] / index).unstack())

@@ -68,6 +68,15 @@ def test_tree_from_values_without_contribution_sheets(tmp_path):
     assert ix.contributions.shape[1] == 0
 
 
+def test_dimensions_from_values_when_every_name_is_quoted(tmp_path):
+    path = tmp_path / "quoted.xlsx"
+    write_workbook(path, extra_index=False, quote_variables=True)
+    ix = sp.read_elcano(path)["IXX"]
+    assert ix.framework.children("IXX") == ("Alpha", "Beta")
+    assert ix.framework.children("Beta") == tuple(TREE["Beta"])
+    assert {"Grain", "Steel Output", "Alpha", "IXX"} <= set(ix.shares)
+
+
 def test_explicit_tree(synthetic):
     path, _ = synthetic
     tree = {"IXX": {"Alpha": ["Grain", "Fish"], "Beta": ["Films"]}}

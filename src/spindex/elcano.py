@@ -83,9 +83,11 @@ class ElcanoIndex:
         :func:`spindex.infer_weights`).
     data : pandas.DataFrame
         The variables as published (already scaled by Elcano), indexed by
-        ``(unit, year)``, one column per variable in sheet order.
+        ``(unit, year)``, one column per variable in framework order; the unit-years
+        with at least one variable value.
     dimensions : pandas.DataFrame
-        The published dimension values, same index, one column per dimension.
+        The published dimension values, one column per dimension, indexed by the
+        unit-years with any value in the index's sheets (usually those of ``data``).
     index : pandas.Series
         The published index values, same index.
     shares : pandas.DataFrame
@@ -414,7 +416,9 @@ def _read_index(code: str, sheets: dict[str, dict[str, str]],
     data = _stack({v: values[v] for v in variables}, units, years)
     dimensions = _stack({d: values[d] for d in dims}, units, years)
     index = _stack({code: values[code]}, units, years)[code]
-    shares = _stack({n: f for n, f in frames["quote"].items() if not f.empty}, units, years)
+    share_names = [*names_all, code]
+    shares = _stack({(_resolve(n, share_names, sheets["quote"][n]) or n): f
+                     for n, f in frames["quote"].items() if not f.empty}, units, years)
     names = [*variables, *dims]
     contrib: dict[str, pd.DataFrame] = {}
     unmatched = []
@@ -453,7 +457,11 @@ def _read_index(code: str, sheets: dict[str, dict[str, str]],
         {"code": d, "children": [{"code": v} for v in members[d]]} for d in kept]}
     framework = Framework.from_dict(spec)
     order = [v for d in kept for v in members[d]]
-    return ElcanoIndex(code=code, framework=framework, data=data[order],
+    # A unit-year with published values but no variable (Croatia 2013 in the 2020 IEPE)
+    # stays in the published frames; the panel of variables leaves it out.
+    data = data[order]
+    data = data[data.notna().any(axis=1)]
+    return ElcanoIndex(code=code, framework=framework, data=data,
                        dimensions=dimensions[kept], index=index, shares=shares,
                        contributions=contributions, empty_sheets=empty,
                        unmatched_sheets=tuple(unmatched), skipped_rows=tuple(skipped))
