@@ -266,7 +266,8 @@ def load_panel(name: str) -> pd.DataFrame:
         return load("elcano")
     if name != "asem":
         raise ParameterError(
-            f"Only 'asem' and 'elcano' have a panel version. Got {name!r} instead.")
+            f"Only 'asem' has a panel version (and 'elcano', which is a panel). "
+            f"Got {name!r} instead.")
     return _read("asem", "ASEM_iData_p.csv").set_index(["uCode", "Time"])
 
 
