@@ -27,6 +27,7 @@ from spindex.analysis.importance import (
     importance,
     optimize_weights,
 )
+from spindex.analysis.infer_weights import InferredWeights, infer_weights
 from spindex.analysis.removal import RemovalResult, remove_indicators
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
 from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
@@ -40,6 +41,7 @@ from spindex.dyadic import (
     exchange_rates,
     per_target,
 )
+from spindex.elcano import ElcanoIndex, ElcanoWorkbook, read_elcano, share_of_total
 from spindex.errors import (
     DataError,
     FrameworkError,
@@ -130,6 +132,8 @@ __all__ = [
     "DistanceToTarget",
     "DominanceResult",
     "DyadicAggregate",
+    "ElcanoIndex",
+    "ElcanoWorkbook",
     "FractionOfMax",
     "Framework",
     "FrameworkError",
@@ -147,6 +151,7 @@ __all__ = [
     "ImportanceResult",
     "Imputer",
     "IndexResult",
+    "InferredWeights",
     "LogTransform",
     "MazziottaPareto",
     "MeanImputer",
@@ -196,16 +201,19 @@ __all__ = [
     "export_tables",
     "group_pca",
     "importance",
+    "infer_weights",
     "optimize_weights",
     "panel",
     "panel_from_long",
     "panel_to_long",
     "per_target",
     "plot",
+    "read_elcano",
     "remove_indicators",
     "report",
     "report_html",
     "score_panel",
+    "share_of_total",
     "simplex_share",
     "smaa",
     "smaa_panel",

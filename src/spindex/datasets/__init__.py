@@ -2,6 +2,10 @@
 
 ``"asem"``
     COINr's ASEM Sustainable Connectivity example (51 countries x 49 indicators).
+``"elcano"``
+    The Elcano Global Presence Index, 2021 edition (Real Instituto Elcano): 151
+    countries x 16 years x 16 variables, with the published dimensions, index, shares
+    and contributions in the shipped calculation workbook (:func:`path`).
 ``"asean"``
     Soft power of China, Japan, South Korea, the United States, Australia and
     India toward ASEAN, built from a provenance table in which every value has a
@@ -24,6 +28,7 @@ KOR       3233.0      4010000.0
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -46,6 +51,7 @@ __all__ = [
     "load_population",
     "load_provenance",
     "load_years",
+    "path",
 ]
 
 _DATA = resources.files("spindex.datasets") / "data"
@@ -55,6 +61,8 @@ _DESCRIPTIONS: dict[str, str] = {
     "asean": "Soft power toward ASEAN: the 13 soft-power indicators for 6 source countries "
              "(recent years) or 9 (period='2009-2011', all five pillars), aggregated from "
              "4,210 sourced dyadic values.",
+    "elcano": "Elcano Global Presence Index, 2021 edition: 151 countries x 16 years "
+              "(1990-2021) x 16 variables, (c) Real Instituto Elcano (cite it).",
 }
 
 def available() -> dict[str, str]:
@@ -62,7 +70,7 @@ def available() -> dict[str, str]:
     return dict(_DESCRIPTIONS)
 
 
-def _check_name(name: str, allowed: tuple[str, ...] = ("asem", "asean")) -> str:
+def _check_name(name: str, allowed: tuple[str, ...] = ("asem", "asean", "elcano")) -> str:
     if name not in allowed:
         raise ParameterError(
             f"The dataset name must be one of {sorted(allowed)}. Got {name!r} instead."
@@ -120,6 +128,11 @@ def load(name: str, period: str | None = None) -> pd.DataFrame:
         sources, year(s) and targets chosen per indicator in the period's
         selection file (``asean_selection.csv``,
         ``asean_selection_2009-2011.csv``; see :func:`describe`).
+        ``"elcano"``: a panel indexed by ``(unit, year)`` (country names, years
+        1990, 1995, 2000, 2005, 2010-2021), one column per variable of the global
+        index IEPG as published (already scaled by Elcano); read from the shipped
+        workbook by :func:`spindex.read_elcano`, where the published dimensions,
+        index, shares and contributions are too.
 
     Raises
     ------
@@ -141,6 +154,13 @@ def load(name: str, period: str | None = None) -> pd.DataFrame:
         if period is not None:
             raise ParameterError(f"Only 'asean' has periods. Got period={period!r} for 'asem'.")
         return _read("asem", "ASEM_iData.csv").set_index("uCode")
+    if name == "elcano":
+        if period is not None:
+            raise ParameterError(
+                f"Only 'asean' has periods; 'elcano' is a panel of every year. Got "
+                f"period={period!r}: select years with data.xs(year, level='year')."
+            )
+        return _elcano().data.copy()
     return _asean_module().wide(period)
 
 
@@ -241,8 +261,12 @@ def load_framework(name: str, period: str | None = None) -> pd.DataFrame:
     >>> fw.children("soft_power")
     ('aid', 'economic', 'tourism', 'culture', 'opinion')
     """
-    if _check_name(name) == "asem":
+    if _check_name(name) != "asean" and period is not None:
+        raise ParameterError(f"Only 'asean' has periods. Got period={period!r} for {name!r}.")
+    if name == "asem":
         return _read("asem", "ASEM_iMeta.csv")
+    if name == "elcano":
+        return _read("elcano", "framework.csv")
     return _asean_module().framework_table(period)
 
 
@@ -302,10 +326,15 @@ def load_population(name: str) -> pd.DataFrame:
 def load_panel(name: str) -> pd.DataFrame:
     """Load the panel (several years) version of a dataset, indexed by (unit, year).
 
-    Only ``"asem"`` has one: COINr's artificial 2018-2022 panel.
+    ``"asem"``: COINr's artificial 2018-2022 panel. ``"elcano"``: the same panel as
+    ``load("elcano")`` (it has no single-year version).
     """
+    if name == "elcano":
+        return load("elcano")
     if name != "asem":
-        raise ParameterError(f"Only 'asem' has a panel version. Got {name!r} instead.")
+        raise ParameterError(
+            f"Only 'asem' has a panel version (and 'elcano', which is a panel). "
+            f"Got {name!r} instead.")
     return _read("asem", "ASEM_iData_p.csv").set_index(["uCode", "Time"])
 
 
@@ -313,4 +342,30 @@ def describe(name: str) -> str:
     """The README of a bundled dataset: source, licence and contents."""
     if _check_name(name) == "asem":
         return _DATA.joinpath("asem", "README.md").read_text(encoding="utf-8")
+    if name == "elcano":
+        return _DATA.joinpath("elcano", "README.md").read_text(encoding="utf-8")
     return _asean_module().readme()
+
+
+# ------------------------------------------------------------------------------- elcano
+@lru_cache(maxsize=1)
+def _elcano() -> Any:
+    # Imported here: reading the workbook needs the optional openpyxl.
+    from spindex.elcano import read_elcano
+
+    with _DATA.joinpath("elcano", "calculus2021.xlsx").open("rb") as fh:
+        return read_elcano(fh)["IEPG"]
+
+
+def path(name: str) -> str:
+    """The file system path of a bundled raw file; only ``"elcano"`` (its workbook).
+
+    Examples
+    --------
+    >>> import spindex as sp
+    >>> sp.datasets.path("elcano").endswith("calculus2021.xlsx")
+    True
+    """
+    _check_name(name, ("elcano",))
+    with resources.as_file(_DATA.joinpath("elcano", "calculus2021.xlsx")) as p:
+        return str(p)
