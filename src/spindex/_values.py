@@ -146,45 +146,64 @@ def real_table(frame: pd.DataFrame, columns: Sequence[Hashable], subject: str,
     return pd.DataFrame(out, index=frame.index.copy(), columns=list(columns))
 
 
-def real_array(values: Any, name: str, *, allow_nan: bool = False,
+def real_array(values: Any, name: str, *, allow_nan: bool = False, allow_inf: bool = False,
                labels: Callable[[tuple[int, ...]], str] | None = None,
                error: type[SpindexError] = ParameterError) -> np.ndarray:
     """A new float array from numbers (array, list, Series or DataFrame), refusing complex,
-    boolean and text entries, infinities and (unless ``allow_nan``) missing values.
+    boolean and text entries, and (unless ``allow_nan`` / ``allow_inf``) missing values and
+    infinities.
 
     ``name`` starts the messages (e.g. ``"The 'budgets' parameter of budget_allocation"``);
     ``labels`` turns the position of the first bad entry into words (default: its index).
     """
     if isinstance(values, pd.DataFrame | pd.Series):
-        values = values.astype(object).to_numpy()
-    try:
-        raw = np.array(values, dtype=object)
-    except (TypeError, ValueError) as exc:  # ragged nested lists
-        raise SpindexTypeError(f"{name} must be an array of real numbers: {exc}.") from None
+        dtypes = values.dtypes if isinstance(values, pd.DataFrame) else [values.dtype]
+        plain = all(pd.api.types.is_numeric_dtype(d) and not pd.api.types.is_bool_dtype(d)
+                    and not pd.api.types.is_complex_dtype(d)
+                    and not isinstance(d, pd.CategoricalDtype) for d in dtypes)
+        values = (values.to_numpy(dtype=float, na_value=np.nan) if plain
+                  else values.to_numpy(dtype=object))
 
     def where(idx: tuple[int, ...]) -> str:
         if labels is not None:
             return labels(idx)
         return f"at position {idx[0] if len(idx) == 1 else idx}" if idx else "as its value"
 
+    try:
+        raw = np.asarray(values)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise SpindexTypeError(f"{name} must be an array of real numbers: {exc}.") from None
+    if raw.dtype.kind in "fiu":
+        # The common case, checked without looking at entries one by one.
+        out = raw.astype(float, copy=True)
+        missing = np.isnan(out)
+    else:
+        raw = raw.astype(object)
+        out, missing = _object_array(raw, name, where, error)
+    if missing.any() and not allow_nan:
+        idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(missing)), raw.shape))
+        raise error(f"{name} has a missing value (NaN) {where(idx)}; give a number.")
+    infinite = np.isinf(out)
+    if infinite.any() and not allow_inf:
+        idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(infinite)), raw.shape))
+        raise error(f"{name} has an infinite value ({float(out[idx])!r}) {where(idx)}; give finite "
+                    "numbers.")
+    return out
+
+
+def _object_array(raw: np.ndarray, name: str, where: Callable[[tuple[int, ...]], str],
+                  error: type[SpindexError]) -> tuple[np.ndarray, np.ndarray]:
     flat = raw.reshape(-1)
     missing = np.fromiter((is_missing(v) for v in flat), bool, flat.size)
     real = np.fromiter((_is_real(v) for v in flat), bool, flat.size)
     bad = ~(real | missing)
     if bad.any():
-        idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(bad)), raw.shape))
-        raise error(f"{name} has {_describe(flat[int(np.argmax(bad))], where(idx))}.")
+        first = int(np.argmax(bad))
+        idx = tuple(int(i) for i in np.unravel_index(first, raw.shape))
+        raise error(f"{name} has {_describe(flat[first], where(idx))}.")
     out = np.full(raw.shape, np.nan)
     out.reshape(-1)[~missing] = np.array([float(v) for v in flat[~missing]], dtype=float)
-    if missing.any() and not allow_nan:
-        idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(missing)), raw.shape))
-        raise error(f"{name} has a missing value (NaN) {where(idx)}; give a number.")
-    infinite = np.isinf(out)
-    if infinite.any():
-        idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(infinite)), raw.shape))
-        raise error(f"{name} has an infinite value ({float(out[idx])!r}) {where(idx)}; give finite "
-                    "numbers.")
-    return out
+    return out, missing.reshape(raw.shape)
 
 
 def real_number(value: object, name: str, *, allow_nan: bool = False,
