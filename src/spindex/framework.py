@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from spindex._frozen import FrozenMapping
+from spindex._values import is_missing, keyed_items, suggest
 from spindex.errors import FrameworkError, SpindexTypeError
 
 __all__ = ["Framework", "Node"]
@@ -47,9 +48,8 @@ _TREE_TYPES = {"indicator": "indicator", "aggregate": "aggregate"}
 
 
 def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
+    # pd.NA (nullable dtypes) and pd.NaT are missing like None and NaN; a blank cell too.
+    if is_missing(value):
         return True
     return isinstance(value, str) and value.strip() == ""
 
@@ -335,6 +335,11 @@ class Framework:
         if "type" in df.columns:
             types = df["type"].map(lambda t: None if _is_missing(t) else str(t).strip().lower())
             df = df[types.isin(list(_TREE_TYPES))]
+        if "weight" in df.columns:
+            # A blank weight must stay NaN so that it is reported, not defaulted to 1: a
+            # nullable column's <NA> would otherwise reach the records as None.
+            weight = df["weight"].astype(object)
+            df = df.assign(weight=weight.where(weight.notna(), np.nan))
         # A blank weight must stay NaN so that it is reported, not defaulted to 1.
         records: list[dict[str, Any]] = [
             {str(k): (None if _is_missing(v) and k != "weight" else v) for k, v in row.items()}
@@ -609,7 +614,10 @@ class Framework:
                 )
             new = dict.fromkeys(scope, float(weights))
         elif isinstance(weights, (Mapping, pd.Series)):
-            new = {str(k): v for k, v in dict(weights).items()}
+            # A Series with a repeated label (or keys 1 and "1") would keep one of the two
+            # values in silence.
+            new = {str(k): v for k, v in keyed_items(
+                weights, "The weights given to with_weights", FrameworkError)}
         elif isinstance(weights, Sequence) and not isinstance(weights, str):
             if node is None:
                 raise FrameworkError(
@@ -632,6 +640,7 @@ class Framework:
             if code not in self._by_code:
                 raise FrameworkError(
                     f"Cannot set the weight of '{code}': it is not a node of this framework."
+                    f"{suggest(code, self._by_code)}"
                 )
             if scope is not None and code not in scope:
                 where = f"level {level}" if level is not None else f"the children of '{node}'"
@@ -863,12 +872,14 @@ def _node_record(n: Node) -> dict[str, Any]:
 def _parse_weight(code: str, value: Any) -> float:
     if _is_missing(value) and value is not None:
         raise FrameworkError(
-            f"Node '{code}' has a missing (NaN) weight; give a non-negative number."
+            f"Node '{code}' has a missing weight (NaN, <NA> or blank); give a non-negative number."
         )
     if value is None:
         return 1.0
-    if isinstance(value, bool):
-        raise FrameworkError(f"Node '{code}' has weight {value!r}; a weight must be a number.")
+    if isinstance(value, bool | np.bool_ | complex | np.complexfloating):
+        raise FrameworkError(
+            f"Node '{code}' has weight {value!r}; a weight must be a real number."
+        )
     try:
         w = float(value)
     except (TypeError, ValueError):
