@@ -225,7 +225,7 @@ def real_number(value: object, name: str, *, allow_nan: bool = False,
 def suggest(key: object, candidates: Iterable[object]) -> str:
     """" Did you mean 'x'?" for the closest candidates of ``key`` (empty if none is close)."""
     names = [str(c) for c in candidates]
-    close = difflib.get_close_matches(str(key), names, n=3, cutoff=0.6)
+    close = difflib.get_close_matches(str(key), names, n=3, cutoff=0.5)
     if not close:
         folded = {n.lower(): n for n in names}
         close = [folded[str(key).lower()]] if str(key).lower() in folded else []
@@ -244,10 +244,9 @@ def keyed_items(mapping: Mapping[Any, Any] | pd.Series, parameter: str,
     for k, _ in pairs:
         norm = key(k)
         if norm in seen:
-            raise error(
-                f"{parameter} names {k!r} twice (as {seen[norm]!r} and {k!r}); give each key "
-                "once."
-            )
+            twice = f"{k!r} twice" if repr(k) == repr(seen[norm]) else (
+                f"one entry twice ({seen[norm]!r} and {k!r})")
+            raise error(f"{parameter} names {twice}; give each key once.")
         seen[norm] = k
     return pairs
 

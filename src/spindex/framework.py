@@ -872,7 +872,7 @@ def _node_record(n: Node) -> dict[str, Any]:
 def _parse_weight(code: str, value: Any) -> float:
     if _is_missing(value) and value is not None:
         raise FrameworkError(
-            f"Node '{code}' has a missing weight (NaN, <NA> or blank); give a non-negative number."
+            f"Node '{code}' has a missing (NaN) weight; give a non-negative number."
         )
     if value is None:
         return 1.0
