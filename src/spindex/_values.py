@@ -69,37 +69,43 @@ def _describe(value: object, where: str = "") -> str:
         return (f"the complex number {value!r}{at}; only real numbers are accepted (take .real "
                 "if the imaginary parts are meant to be zero)")
     if isinstance(value, str):
-        return (f"the text {value!r}{at}; convert it to numbers, e.g. with "
+        return (f"the text {value!r}{at}, which is not a number; convert it to numbers, e.g. with "
                 "pandas.to_numeric(column, errors='coerce') after checking what the text means")
     return f"{value!r} of type {type(value).__name__}{at}; give real numbers only"
 
 
 def real_column(col: pd.Series, subject: str, error: type[SpindexError] = DataError,
-                *, allow_inf: bool = False) -> np.ndarray:
+                *, allow_inf: bool = False, where: Callable[[int], str] | None = None
+                ) -> np.ndarray:
     """The values of one column as a new float array, NaN for missing.
 
-    ``subject`` starts the messages (e.g. ``"Indicator 'GDP'"``); the unit named is the row
-    label of the first bad value.
+    ``subject`` starts the messages (e.g. ``"Indicator 'GDP'"``); ``where(i)`` says where the
+    first bad value is (default: ``"for unit <its row label>"``).
     """
+    if where is None:
+        where = _unit_of(col)
+
     dtype = col.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         categories = dtype.categories
         if not (pd.api.types.is_numeric_dtype(categories.dtype)
                 and not pd.api.types.is_bool_dtype(categories.dtype)
                 and not pd.api.types.is_complex_dtype(categories.dtype)):
-            return _refuse_entries(col, subject, error)
+            return _refuse_entries(col, subject, error, where)
         codes = col.cat.codes.to_numpy()
         values = np.asarray(categories, dtype=float)[np.maximum(codes, 0)]
         values[codes < 0] = np.nan
     elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_complex_dtype(dtype):
-        return _refuse_entries(col, subject, error)
+        return _refuse_entries(col, subject, error, where)
     elif pd.api.types.is_numeric_dtype(dtype):
         values = col.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    elif pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        return _refuse_entries(col, subject, error, where)
     elif pd.api.types.is_object_dtype(dtype):
         entries = col.to_numpy(dtype=object)
         ok = np.fromiter((_is_real(v) or is_missing(v) for v in entries), bool, len(entries))
         if not ok.all():
-            return _refuse_entries(col, subject, error, ok)
+            return _refuse_entries(col, subject, error, where, ok)
         values = np.array([np.nan if is_missing(v) else float(v) for v in entries], dtype=float)
     else:
         raise error(
@@ -111,14 +117,17 @@ def real_column(col: pd.Series, subject: str, error: type[SpindexError] = DataEr
         if infinite.any():
             i = int(np.argmax(infinite))
             raise error(
-                f"{subject} has an infinite value for unit {col.index[i]!r} "
-                f"({float(values[i])!r}); {_FIX}."
+                f"{subject} has an infinite value {where(i)} ({float(values[i])!r}); {_FIX}."
             )
     return values
 
 
+def _unit_of(col: pd.Series) -> Callable[[int], str]:
+    return lambda i: f"for unit {col.index[i]!r}"
+
+
 def _refuse_entries(col: pd.Series, subject: str, error: type[SpindexError],
-                    ok: np.ndarray | None = None) -> np.ndarray:
+                    where: Callable[[int], str], ok: np.ndarray | None = None) -> np.ndarray:
     entries = col.to_numpy(dtype=object)
     if ok is None:
         ok = np.fromiter((is_missing(v) for v in entries), bool, len(entries))
@@ -130,7 +139,7 @@ def _refuse_entries(col: pd.Series, subject: str, error: type[SpindexError],
     i = int(np.argmin(ok))
     raise error(
         f"{subject} is not numeric (dtype {col.dtype}): it has "
-        f"{_describe(entries[i], f'for unit {col.index[i]!r}')}."
+        f"{_describe(entries[i], where(i))}."
     )
 
 

@@ -28,9 +28,9 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from spindex._values import real_column
 from spindex.errors import DataError, ParameterError, SpindexTypeError
 from spindex.framework import Framework
-from spindex._values import real_column
 from spindex.methods.normalize import _check_real, _r_mean_sd
 from spindex.methods.treat import kurtosis as _kurtosis
 from spindex.methods.treat import skewness as _skewness

@@ -45,10 +45,10 @@ def check_data(
         If ``data`` is not a DataFrame.
     DataError
         For an empty table, repeated unit labels, a missing indicator column, a
-        non-numeric column (text, booleans, complex numbers; see :mod:`spindex._values`
-        for nullable and categorical dtypes), an infinite value, an all-missing indicator, a unit with
-        no observed value or (when
-        ``allow_missing`` is False) any missing value.
+        non-numeric column (text, booleans, complex numbers), an infinite value, an
+        all-missing indicator, a unit with no observed value or (when ``allow_missing``
+        is False) any missing value. Nullable dtypes (``Int64``, ``Float64``) are read
+        with ``<NA>`` as missing, a categorical column of numbers as its numbers.
     """
     if not isinstance(data, pd.DataFrame):
         raise SpindexTypeError(

@@ -10,8 +10,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from spindex.checks import Screen
 from spindex._values import keyed_items, suggest
+from spindex.checks import Screen
 from spindex.data import check_data
 from spindex.errors import (
     DataError,
