@@ -215,9 +215,10 @@ def _object_array(raw: np.ndarray, name: str, where: Callable[[tuple[int, ...]],
     return out, missing.reshape(raw.shape)
 
 
-def real_number(value: object, name: str, *, allow_nan: bool = False,
+def real_number(value: object, name: str, *, allow_nan: bool = False, allow_inf: bool = False,
                 error: type[SpindexError] = ParameterError) -> float:
-    """One real, finite number (NaN only with ``allow_nan``); ``name`` starts the message."""
+    """One real number, finite unless ``allow_inf``, NaN only with ``allow_nan``; ``name``
+    starts the message."""
     if not _is_real(value):
         if is_missing(value) and allow_nan:
             return math.nan
@@ -226,7 +227,7 @@ def real_number(value: object, name: str, *, allow_nan: bool = False,
     number = float(value)  # type: ignore[arg-type]
     if math.isnan(number) and not allow_nan:
         raise error(f"{name} must be a number, not NaN.")
-    if math.isinf(number):
+    if math.isinf(number) and not allow_inf:
         raise error(f"{name} must be finite. Got {number!r} instead.")
     return number
 

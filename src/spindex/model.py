@@ -10,7 +10,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from spindex._values import keyed_items, suggest
+from spindex._values import keyed_items, real_column, suggest
 from spindex.checks import Screen
 from spindex.data import check_data
 from spindex.errors import (
@@ -522,16 +522,11 @@ class CompositeIndex:
             col = data.loc[table.index, column]
             if isinstance(col, pd.DataFrame):
                 raise DataError(f"The denominator column {column!r} appears more than once.")
-            if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
-                numbers = pd.to_numeric(col, errors="coerce")
-                bad = col[numbers.isna() & col.notna()]
-                example = (f" (e.g. {bad.iloc[0]!r} for unit {bad.index[0]!r})"
-                           if len(bad) else "")
-                raise DataError(
-                    f"The denominator column {column!r} (of indicator {codes[j]!r}) is not "
-                    f"numeric: dtype {col.dtype}{example}. Convert it to numbers."
-                )
-            D[:, j] = col.to_numpy(dtype=float, na_value=np.nan)
+            # Infinities are left to denominate(), which says why a denominator must be
+            # positive and finite.
+            D[:, j] = real_column(
+                col, f"The denominator column {column!r} (of indicator {codes[j]!r})",
+                allow_inf=True)
         X = table[codes].to_numpy(dtype=float)
         scale = np.array([chosen[c][1] for c in codes])
         units = tuple(str(u) for u in table.index)

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from spindex._values import real_array
+from spindex._values import keyed_items, real_array, real_number, suggest
 from spindex.errors import (
     FrameworkError,
     MethodError,
@@ -718,15 +718,21 @@ class BoDResult:
 
 def _per_code(value: Any, codes: Sequence[str], what: str) -> Any:
     if isinstance(value, (Mapping, pd.Series)):
-        mapping = {str(k): v for k, v in dict(value).items()}
+        mapping = {str(k): v for k, v in keyed_items(
+            value, f"The '{what}' restrictions of benefit_of_the_doubt", FrameworkError)}
         unknown = [k for k in mapping if k not in codes]
         if unknown:
             raise FrameworkError(
                 f"The '{what}' restrictions name {_preview(unknown)}, which are not among the "
-                f"nodes being weighed ({_preview(list(codes))})."
+                f"nodes being weighed ({_preview(list(codes))}).{suggest(unknown[0], codes)}"
             )
         default = {"lower": 0.0, "upper": np.inf, "share_lower": 0.0, "share_upper": 1.0}[what]
-        return [float(mapping.get(c, default)) for c in codes]
+        return [real_number(mapping[c], f"The '{what}' restriction of {c!r} of "
+                            "benefit_of_the_doubt", allow_inf=what == "upper")
+                if c in mapping else default for c in codes]
+    if value is not None:
+        return real_number(value, f"The '{what}' parameter of benefit_of_the_doubt",
+                           allow_inf=what == "upper")
     return value
 
 
