@@ -131,6 +131,11 @@ def _refuse_entries(col: pd.Series, subject: str, error: type[SpindexError],
     entries = col.to_numpy(dtype=object)
     if ok is None:
         ok = np.fromiter((is_missing(v) for v in entries), bool, len(entries))
+        if pd.api.types.is_complex_dtype(col.dtype):
+            # Point at the first value with an imaginary part, if there is one.
+            ok = ok | (np.imag(col.to_numpy()) == 0)
+            if ok.all():
+                ok = np.fromiter((is_missing(v) for v in entries), bool, len(entries))
     if ok.all():
         raise error(
             f"{subject} is not numeric: its column has dtype {col.dtype}. Convert it to real "
@@ -179,7 +184,10 @@ def real_array(values: Any, name: str, *, allow_nan: bool = False, allow_inf: bo
         return f"at position {idx[0] if len(idx) == 1 else idx}" if idx else "as its value"
 
     try:
-        raw = np.asarray(values)
+        # A list keeps each entry's own type (np.asarray would turn [1.0, "3"] into text).
+        raw = values if isinstance(values, np.ndarray) else np.array(values, dtype=object)
+        if raw.dtype == object and raw.size and all(_is_real(v) for v in raw.reshape(-1)):
+            raw = raw.astype(float)
     except (TypeError, ValueError) as exc:  # ragged nested lists
         raise SpindexTypeError(f"{name} must be an array of real numbers: {exc}.") from None
     if raw.dtype.kind in "fiu":
@@ -206,6 +214,11 @@ def _object_array(raw: np.ndarray, name: str, where: Callable[[tuple[int, ...]],
     missing = np.fromiter((is_missing(v) for v in flat), bool, flat.size)
     real = np.fromiter((_is_real(v) for v in flat), bool, flat.size)
     bad = ~(real | missing)
+    imaginary = bad & np.fromiter((isinstance(v, complex | np.complexfloating) and v.imag != 0
+                                   for v in flat), bool, flat.size)
+    if imaginary.any():
+        # Point at the first value with an imaginary part, if there is one.
+        bad = imaginary
     if bad.any():
         first = int(np.argmax(bad))
         idx = tuple(int(i) for i in np.unravel_index(first, raw.shape))
