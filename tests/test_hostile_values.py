@@ -224,6 +224,12 @@ CASES: dict[str, Case] = {
     "with_weights-complex": ({"w": {"a": np.complex128(1 + 0j)}},
                              lambda d: FW.with_weights(d["w"]), FrameworkError,
                              r"Node 'a' has weight .*1\+0j.*real number"),
+    "with_weights-scalar-complex": ({}, lambda d: FW.with_weights(np.complex128(2), level=2),
+                                    FrameworkError, r"Node 'P1' has weight .*2\+0j.*real"),
+    "with_weights-scalar-nan": ({}, lambda d: FW.with_weights(np.nan, level=2),
+                                FrameworkError, r"Node 'P1' has a missing \(NaN\) weight"),
+    "with_weight_set-unknown": ({"w": {"c ": 2.0}}, lambda d: FW.with_weight_set("x", d["w"]),
+                                FrameworkError, r"'c '.*Did you mean 'c'"),
     "model.with_weights-unknown": ({"w": {"bb": 2.0}}, lambda d: MODEL.with_weights(d["w"]),
                                    FrameworkError, r"'bb'.*Did you mean 'b'"),
     # --- keyed method maps of CompositeIndex

@@ -612,7 +612,7 @@ class Framework:
                 raise FrameworkError(
                     "A single weight needs 'level' or 'node' to say which weights it sets."
                 )
-            new = dict.fromkeys(scope, float(weights))
+            new = dict.fromkeys(scope, weights)  # parsed (and checked) by _parse_weight
         elif isinstance(weights, (Mapping, pd.Series)):
             # A Series with a repeated label (or keys 1 and "1") would keep one of the two
             # values in silence.
