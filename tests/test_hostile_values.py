@@ -67,6 +67,9 @@ def dyads(values: Any = None, years: Any = 2010) -> pd.DataFrame:
 
 
 POP = pd.Series({"THA": 70.0, "VNM": 30.0})
+MONEY = pd.DataFrame({"source": ["JPN", "JPN"], "target": ["KHM", "IDN"],
+                      "indicator": ["aid_oda"] * 2, "year": [2008, 2008],
+                      "value": [5420.0, 100.0], "currency": ["JPY", "USD"]})
 POINTS = pd.DataFrame({"P1": [60.0, 40], "P2": [40.0, 60]}, index=["Ann", "Bo"])
 AHP = [[1.0, 3.0], [1 / 3, 1.0]]
 
@@ -343,6 +346,15 @@ CASES: dict[str, Case] = {
                           r"text '1'.*source 'CHN', target 'THA'"),
     "dyadic-bool-value": ({"t": dyads([True] * 6)}, lambda d: sp.aggregate_dyadic(d["t"]),
                           DataError, r"boolean True.*source 'CHN'"),
+    "rates-complex": ({"t": MONEY, "r": {"JPY": 0.01j}},
+                      lambda d: sp.convert_currency(d["t"], rates=d["r"]), ParameterError,
+                      r"'rates'.*complex number 0\.01j for currency 'JPY'"),
+    "rates-text": ({"t": MONEY, "r": {"JPY": "0.01"}},
+                   lambda d: sp.convert_currency(d["t"], rates=d["r"]), ParameterError,
+                   r"'rates'.*text '0\.01' for currency 'JPY'"),
+    "rates-inf": ({"t": MONEY, "r": {"JPY": np.inf}},
+                  lambda d: sp.convert_currency(d["t"], rates=d["r"]), ParameterError,
+                  r"rate for 'JPY' must be a positive number.*inf"),
     "dyadic-mapping-typo": ({"t": dyads()},
                             lambda d: sp.aggregate_dyadic(d["t"], min_coverage={"op_trst": 1}),
                             ParameterError, r"'op_trst'.*Did you mean 'op_trust'"),

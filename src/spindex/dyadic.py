@@ -129,7 +129,10 @@ def _rate_table(rates: Any) -> pd.DataFrame:
                     "A rates table needs a 'currency' column and 'usd_per_unit' (US dollars per "
                     f"unit) or 'units_per_usd'; got columns {list(rates.columns)}."
                 )
-            table["usd_per_unit"] = 1.0 / pd.to_numeric(table["units_per_usd"], errors="coerce")
+            per_usd = real_column(table["units_per_usd"], "The 'units_per_usd' column of rates",
+                                  ParameterError, allow_inf=True)
+            with np.errstate(divide="ignore"):
+                table["usd_per_unit"] = 1.0 / per_usd
         if "currency" not in table.columns:
             raise ParameterError(
                 f"A rates table needs a 'currency' column; got columns {list(rates.columns)}."
@@ -150,16 +153,23 @@ def _rate_table(rates: Any) -> pd.DataFrame:
             "rates must be a mapping {currency: US dollars per unit} (or {currency: {year: "
             f"rate}}) or a DataFrame; got {type(rates).__name__}."
         )
-    values = pd.to_numeric(table["usd_per_unit"], errors="coerce")
-    bad = ~(np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)) & (values > 0))
+    table = table.reset_index(drop=True)
+
+    def where(i: int) -> str:
+        return f"for currency {table['currency'].iloc[i]!r}"
+
+    # A complex, boolean or text rate is refused by the shared check, not coerced.
+    values = real_column(table["usd_per_unit"], "The 'rates' parameter", ParameterError,
+                         allow_inf=True, where=where)
+    bad = ~(np.isfinite(values) & (values > 0))
     if bad.any():
-        row = table[bad.to_numpy()].iloc[0]
+        i = int(np.argmax(bad))
         raise ParameterError(
-            f"The exchange rate for {row['currency']!r} must be a positive number of US dollars "
-            f"per unit; got {row['usd_per_unit']}."
+            f"The exchange rate for {table['currency'].iloc[i]!r} must be a positive number of "
+            f"US dollars per unit; got {table['usd_per_unit'].iloc[i]}."
         )
     table = table.assign(currency=table["currency"].astype(str).str.strip().str.upper(),
-                         usd_per_unit=values.astype(float))
+                         usd_per_unit=values)
     if table.duplicated(["currency", "year"]).any():
         dup = table[table.duplicated(["currency", "year"], keep=False)].iloc[0]
         raise ParameterError(f"The rates give {dup['currency']!r} twice for the same year.")
