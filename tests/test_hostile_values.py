@@ -21,6 +21,7 @@ from spindex import weighting
 from spindex.analysis.correlation import collinear_pairs, correlation_matrix
 from spindex.errors import DataError, FrameworkError, MethodError, ParameterError, SpindexError
 from spindex.errors import SpindexTypeError as TypeErr
+from spindex.methods.treat import FunctionTreatment
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -299,6 +300,16 @@ CASES: dict[str, Case] = {
                                 TypeErr, r"'share_lower' restriction of 'a'.*complex"),
     "screen-min_coverage-nan": ({}, lambda d: sp.Screen(min_coverage=np.nan), ParameterError,
                                 r"'min_coverage'.*nan"),
+    # --- user functions whose results are complex (a cast would drop the imaginary part)
+    "impute-function-complex": (
+        {"data": with_value(DATA, "U2", "b", np.nan, float)},
+        lambda d: sp.CompositeIndex(FW, impute=lambda col: np.where(
+            np.isnan(col), 1 + 1j, col)).score(d["data"]),
+        MethodError, r"imputation function .*'b'.*complex number \(1\+1j\)"),
+    "treat-function-complex": (
+        {"data": DATA}, lambda d: sp.CompositeIndex(FW, treat=FunctionTreatment(
+            lambda x: x * 1j, force=True)).score(d["data"]),
+        MethodError, r"treatment function .*'a'.*complex"),
     # --- denominators
     "denominator-complex": (
         {"data": DATA.assign(pop=[1.0, 2, 3, 4, 5, 6 + 1j])},
