@@ -308,7 +308,15 @@ class Framework:
         Raises
         ------
         FrameworkError
-            If a required column is missing or the tree is invalid.
+            If a required column is missing or the tree is invalid, or a weight is
+            missing, negative, infinite, complex or not a number.
+
+        Notes
+        -----
+        ``NaN``, ``None``, ``pd.NA`` (nullable ``Int64``/``Float64`` columns) and blank
+        cells are all missing: a missing weight is refused (only the root may have
+        none), a missing direction is +1. Weights written as text (``"0.5"``, as read
+        from a CSV file) are parsed; a categorical column is read as its values.
         """
         if not isinstance(table, pd.DataFrame):
             raise SpindexTypeError(
