@@ -500,3 +500,37 @@ def test_goalposts_keys_for_indicators_of_other_methods_are_allowed() -> None:
 def test_a_zero_weight_target_in_a_weighted_mean_is_fine() -> None:
     agg = sp.aggregate_dyadic(dyads(), weights=pd.Series({"THA": 1.0, "VNM": 0.0}))
     assert agg.data.loc["CHN", "op_trust"] == pytest.approx(30.0)
+
+
+# --------------------------------------------------------------------------- one rule, any dtype
+from hypothesis import example, given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from spindex._values import real_column  # noqa: E402
+
+_CELLS = st.lists(st.one_of(st.floats(allow_infinity=False, width=32), st.none()),
+                  min_size=1, max_size=12)
+
+
+@given(_CELLS)
+@example(cells=[None])  # a categorical with no category at all
+def test_every_dtype_of_the_same_numbers_reads_the_same(cells: list[float | None]) -> None:
+    want = np.array([np.nan if c is None else c for c in cells], dtype=float)
+    index = [f"u{i}" for i in range(len(cells))]
+    for series in (pd.Series(want, index=index),
+                   pd.Series(pd.array(cells, dtype="Float64"), index=index),
+                   pd.Series(cells, index=index, dtype=object),
+                   pd.Series(pd.Categorical(want), index=index)):
+        got = real_column(series, "Indicator 'x'")
+        np.testing.assert_array_equal(got, want)
+
+
+@given(_CELLS, st.integers(0, 11), st.sampled_from([np.inf, -np.inf, 1j, "1", True]))
+def test_a_bad_cell_is_named_by_unit_whatever_the_rest(
+        cells: list[float | None], where: int, bad: object) -> None:
+    where = where % len(cells)
+    cells = [*cells]
+    cells[where] = bad  # type: ignore[call-overload]
+    series = pd.Series(cells, index=[f"u{i}" for i in range(len(cells))], dtype=object)
+    with pytest.raises(DataError, match=rf"Indicator 'x'.*'u{where}'"):
+        real_column(series, "Indicator 'x'")

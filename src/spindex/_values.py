@@ -93,8 +93,8 @@ def real_column(col: pd.Series, subject: str, error: type[SpindexError] = DataEr
                 and not pd.api.types.is_complex_dtype(categories.dtype)):
             return _refuse_entries(col, subject, error, where)
         codes = col.cat.codes.to_numpy()
-        values = np.asarray(categories, dtype=float)[np.maximum(codes, 0)]
-        values[codes < 0] = np.nan
+        # Code -1 marks a missing value (appending NaN also covers a column with no category).
+        values = np.append(np.asarray(categories, dtype=float), np.nan)[codes]
     elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_complex_dtype(dtype):
         return _refuse_entries(col, subject, error, where)
     elif pd.api.types.is_numeric_dtype(dtype):
