@@ -15,9 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import spindex as sp
 from spindex import weighting
+from spindex._values import real_column
 from spindex.analysis.correlation import collinear_pairs, correlation_matrix
 from spindex.errors import DataError, FrameworkError, MethodError, ParameterError, SpindexError
 from spindex.errors import SpindexTypeError as TypeErr
@@ -503,11 +506,6 @@ def test_a_zero_weight_target_in_a_weighted_mean_is_fine() -> None:
 
 
 # --------------------------------------------------------------------------- one rule, any dtype
-from hypothesis import example, given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from spindex._values import real_column  # noqa: E402
-
 _CELLS = st.lists(st.one_of(st.floats(allow_infinity=False, width=32), st.none()),
                   min_size=1, max_size=12)
 
