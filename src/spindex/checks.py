@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from spindex._values import real_column
 from spindex.errors import DataError, ParameterError, SpindexTypeError
 from spindex.framework import Framework
 from spindex.methods.normalize import _check_real, _r_mean_sd
@@ -89,19 +90,7 @@ def _indicator_table(data: pd.DataFrame, indicators: Sequence[str]) -> pd.DataFr
         raise DataError(
             f"The data has no column for indicator(s) {_preview(absent)} of the framework."
         )
-    columns = {}
-    for code in indicators:
-        col = data[code]
-        if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
-            raise DataError(
-                f"Indicator '{code}' is not numeric (dtype {col.dtype}); convert it to numbers "
-                "with NaN for missing values."
-            )
-        values = col.to_numpy(dtype=float, na_value=np.nan)
-        if np.isinf(values).any():
-            unit = data.index[int(np.argmax(np.isinf(values)))]
-            raise DataError(f"Indicator '{code}' has an infinite value for unit {unit!r}.")
-        columns[code] = values
+    columns = {code: real_column(data[code], f"Indicator '{code}'") for code in indicators}
     return pd.DataFrame(columns, index=data.index.copy())
 
 

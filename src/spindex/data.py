@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from spindex._values import real_column
 from spindex.errors import DataError, SpindexTypeError
 
 __all__ = ["check_data"]
@@ -99,9 +100,11 @@ def check_data(
     DataError
         For a multi-level row index (a panel: use ``score_panel``) or multi-level
         columns, two columns that read as the same code, an empty table, repeated
-        unit labels, a missing indicator column, a non-numeric column, an infinite
-        value, an all-missing indicator, a unit with no observed value or (when
-        ``allow_missing`` is False) any missing value.
+        unit labels, a missing indicator column, a non-numeric column (text, booleans,
+        complex numbers), an infinite value, an all-missing indicator, a unit with no
+        observed value or (when ``allow_missing`` is False) any missing value. Nullable
+        dtypes (``Int64``, ``Float64``) are read with ``<NA>`` as missing, a categorical
+        column of numbers as its numbers.
     """
     if isinstance(data, pd.Series):
         raise SpindexTypeError(
@@ -150,22 +153,7 @@ def check_data(
             raise DataError(f"Indicator column(s) {_preview(dup)} appear more than once.")
     columns: dict[str, np.ndarray] = {}
     for code in indicators:
-        col = data[by_text[code]]
-        if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
-            bad = col[pd.to_numeric(col, errors="coerce").isna() & col.notna()]
-            example = f" (e.g. {bad.iloc[0]!r} for unit {bad.index[0]!r})" if len(bad) else ""
-            raise DataError(
-                f"Indicator '{code}' is not numeric: its column has dtype {col.dtype}{example}. "
-                "Convert it to numbers, with NaN for missing values."
-            )
-        values = col.to_numpy(dtype=float, na_value=np.nan)
-        infinite = np.isinf(values)
-        if infinite.any():
-            unit = data.index[int(np.argmax(infinite))]
-            raise DataError(
-                f"Indicator '{code}' has an infinite value for unit {unit!r}; use NaN for a "
-                "missing value or fix the source data."
-            )
+        values = real_column(data[by_text[code]], f"Indicator '{code}'")
         missing = np.isnan(values)
         if missing.all():
             raise DataError(
@@ -178,7 +166,7 @@ def check_data(
                 f"Indicator '{code}' is missing for unit {unit!r} (and "
                 f"{int(missing.sum()) - 1} more); impute first or use missing='reweight'."
             )
-        columns[code] = values.copy()
+        columns[code] = values
     table = pd.DataFrame(columns, index=data.index.copy())
     empty = table.isna().all(axis=1).to_numpy()
     if empty.any():

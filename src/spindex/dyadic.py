@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from spindex._io import read_csv_exact
+from spindex._values import real_column, suggest
 from spindex.errors import DataError, ParameterError, SpindexTypeError
 
 __all__ = [
@@ -128,7 +129,10 @@ def _rate_table(rates: Any) -> pd.DataFrame:
                     "A rates table needs a 'currency' column and 'usd_per_unit' (US dollars per "
                     f"unit) or 'units_per_usd'; got columns {list(rates.columns)}."
                 )
-            table["usd_per_unit"] = 1.0 / pd.to_numeric(table["units_per_usd"], errors="coerce")
+            per_usd = real_column(table["units_per_usd"], "The 'units_per_usd' column of rates",
+                                  ParameterError, allow_inf=True)
+            with np.errstate(divide="ignore"):
+                table["usd_per_unit"] = 1.0 / per_usd
         if "currency" not in table.columns:
             raise ParameterError(
                 f"A rates table needs a 'currency' column; got columns {list(rates.columns)}."
@@ -149,16 +153,23 @@ def _rate_table(rates: Any) -> pd.DataFrame:
             "rates must be a mapping {currency: US dollars per unit} (or {currency: {year: "
             f"rate}}) or a DataFrame; got {type(rates).__name__}."
         )
-    values = pd.to_numeric(table["usd_per_unit"], errors="coerce")
-    bad = ~(np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)) & (values > 0))
+    table = table.reset_index(drop=True)
+
+    def where(i: int) -> str:
+        return f"for currency {table['currency'].iloc[i]!r}"
+
+    # A complex, boolean or text rate is refused by the shared check, not coerced.
+    values = real_column(table["usd_per_unit"], "The 'rates' parameter", ParameterError,
+                         allow_inf=True, where=where)
+    bad = ~(np.isfinite(values) & (values > 0))
     if bad.any():
-        row = table[bad.to_numpy()].iloc[0]
+        i = int(np.argmax(bad))
         raise ParameterError(
-            f"The exchange rate for {row['currency']!r} must be a positive number of US dollars "
-            f"per unit; got {row['usd_per_unit']}."
+            f"The exchange rate for {table['currency'].iloc[i]!r} must be a positive number of "
+            f"US dollars per unit; got {table['usd_per_unit'].iloc[i]}."
         )
     table = table.assign(currency=table["currency"].astype(str).str.strip().str.upper(),
-                         usd_per_unit=values.astype(float))
+                         usd_per_unit=values)
     if table.duplicated(["currency", "year"]).any():
         dup = table[table.duplicated(["currency", "year"], keep=False)].iloc[0]
         raise ParameterError(f"The rates give {dup['currency']!r} twice for the same year.")
@@ -293,21 +304,15 @@ def _validate(table: pd.DataFrame, caller: str) -> tuple[pd.DataFrame, bool]:
                 "source, a target and an indicator."
             )
         rows[col] = labels.astype(str).str.strip()
-    values = pd.to_numeric(rows["value"], errors="coerce")
-    bad = values.isna() & rows["value"].notna()
-    if bad.any():
-        row = rows[bad.to_numpy()].iloc[0]
-        raise DataError(
-            f"The value {row['value']!r} (source {row['source']!r}, target {row['target']!r}, "
-            f"indicator {row['indicator']!r}) is not a number; use numbers, NaN for missing."
-        )
-    rows["value"] = values.astype(float)
-    if np.isinf(rows["value"].to_numpy()).any():
-        row = rows[np.isinf(rows["value"].to_numpy())].iloc[0]
-        raise DataError(
-            f"The value for source {row['source']!r}, target {row['target']!r}, indicator "
-            f"{row['indicator']!r} is infinite; use NaN for a missing value."
-        )
+
+    def locate(i: int) -> str:
+        row = rows.iloc[i]
+        return (f"for source {row['source']!r}, target {row['target']!r}, indicator "
+                f"{row['indicator']!r} (row {rows.index[i]!r})")
+
+    # The checks every table of values gets: real, finite numbers; <NA> is missing.
+    rows["value"] = real_column(rows["value"], "The 'value' column of the dyadic table",
+                                where=locate)
     has_year = "year" in rows.columns
     if has_year:
         years = pd.to_numeric(rows["year"], errors="coerce")
@@ -358,11 +363,18 @@ def _check_signs(rows: pd.DataFrame, signed: Sequence[str] | None) -> None:
 def _per_indicator(spec: Any, indicators: Sequence[str], what: str) -> tuple[dict[str, Any], Any]:
     """Split a scalar-or-mapping option into per-indicator entries and a default."""
     if isinstance(spec, Mapping):
+        if _DEFAULT in spec and _DEFAULT in indicators:
+            raise ParameterError(
+                f"The {what!r} mapping has the key {_DEFAULT!r}, but the table also has an "
+                f"indicator coded {_DEFAULT!r}, so the key is ambiguous. Give every indicator "
+                "its own entry, or rename that indicator."
+            )
         unknown = [k for k in spec if k != _DEFAULT and k not in indicators]
         if unknown:
             raise ParameterError(
                 f"The {what!r} mapping names {_preview(unknown)}, which the table does not have "
-                f"as indicators; known: {_preview(indicators)} (or {_DEFAULT!r})."
+                f"as indicators.{suggest(unknown[0], [*indicators, _DEFAULT])} Known: "
+                f"{_preview(indicators)} (or {_DEFAULT!r})."
             )
         return {k: v for k, v in spec.items() if k != _DEFAULT}, spec.get(_DEFAULT)
     return {}, spec
@@ -391,7 +403,17 @@ def _select_years(rows: pd.DataFrame, year: Any, has_year: bool) -> pd.DataFrame
                 f"The year for indicator {ind!r} must be a whole number or a list of them; "
                 f"got {spec!r}."
             )
-        selection += [(ind, int(y)) for y in years]
+        asked = [int(y) for y in years]
+        present = sorted(int(y) for y in rows.loc[rows["indicator"] == ind, "year"].unique())
+        if not set(asked) & set(present):
+            # Otherwise the indicator would vanish from the result with no word.
+            which = f"in {asked[0]}" if len(asked) == 1 else f"in any of {asked}"
+            raise DataError(
+                f"Indicator {ind!r} has no value {which} in the dyadic table; it has values in "
+                f"{', '.join(map(str, present))}. Choose one of those, per indicator with "
+                f"year={{{ind!r}: {present[-1]}}}."
+            )
+        selection += [(ind, y) for y in asked]
     picked = pd.DataFrame({"indicator": pd.Series([i for i, _ in selection], dtype=object),
                            "year": pd.Series([y for _, y in selection], dtype="int64")})
     free = ~rows["indicator"].isin(picked["indicator"])
@@ -504,15 +526,24 @@ def _weights_table(weights: Any) -> pd.DataFrame | None:
             "weights must be a Series (target -> weight) or a DataFrame with 'target', 'weight' "
             f"(or 'population') and optionally 'year'; got {type(weights).__name__}."
         )
-    w = pd.to_numeric(table["w"], errors="coerce")
-    bad = w.isna() | ~np.isfinite(w.to_numpy(dtype=float, na_value=np.nan)) | (w < 0)
+    def where(i: int) -> str:
+        return f"for target {table['target'].iloc[i]!r}"
+
+    w = real_column(table["w"], "The 'weights' parameter of aggregate_dyadic", ParameterError,
+                    where=where)
+    bad = np.isnan(w) | (w < 0)
     if bad.any():
-        row = table[bad.to_numpy()].iloc[0]
+        i = int(np.argmax(bad))
         raise ParameterError(
-            f"The weight of target {row['target']!r} must be a non-negative number; got "
-            f"{row['w']}."
+            f"The weight of target {table['target'].iloc[i]!r} must be a non-negative number; "
+            f"got {table['w'].iloc[i]}."
         )
-    table["w"] = w.astype(float)
+    table["w"] = w
+    if not (table["w"] > 0).any():
+        raise ParameterError(
+            "The target weights are all zero, so no weighted mean is defined. Give the targets "
+            "positive weights (populations), or leave weights=None for equal weights."
+        )
     keys = ["target", "year"] if "year" in table.columns else ["target"]
     if table.duplicated(keys).any():
         row = table[table.duplicated(keys)].iloc[0]
@@ -579,6 +610,15 @@ def _aggregate_members(members: pd.DataFrame, expected: pd.DataFrame, rule_of: d
         expected, on="indicator"))
     totals = region.groupby(["indicator", "year"]).agg(
         n_expected=("target", "size"), w_expected=("w", "sum"))
+    means = totals.reset_index()
+    means = means[(means["indicator"].map(rule_of) == "mean") & (means["w_expected"] <= 0)]
+    if not means.empty:
+        first = means.iloc[0]
+        year = f" in {int(first['year'])}" if first["year"] != _NO_YEAR else ""
+        raise DataError(
+            f"The targets of indicator {first['indicator']!r}{year} all have weight zero, so "
+            "its weighted mean is undefined. Give them positive weights (populations)."
+        )
     members = members.assign(wv=members["w"] * members["value"]).sort_values("target")
     agg = members.groupby(["source", "indicator", "year"], sort=False).agg(
         total=("value", "sum"), wsum=("w", "sum"), wvsum=("wv", "sum"),
@@ -603,6 +643,23 @@ def _regional_values(regional: pd.DataFrame, expected: pd.DataFrame,
                      regional=True,
                      n_expected=out["indicator"].map(expected.groupby("indicator").size()))
     return out[_DETAIL]
+
+
+def _check_targets(rows: pd.DataFrame, expected: pd.DataFrame, regional: pd.DataFrame) -> None:
+    """Refuse an indicator none of whose targets has a row: a misspelt target list would
+    otherwise leave nothing to aggregate, or a value that is silently missing."""
+    seen = rows[["indicator", "target"]].drop_duplicates()
+    hit = expected.merge(seen, on=["indicator", "target"])
+    for ind, wanted in expected.groupby("indicator", sort=False)["target"]:
+        if ind in set(hit["indicator"]) or ind in set(regional["indicator"]):
+            continue
+        known = sorted(seen.loc[seen["indicator"] == ind, "target"])
+        listed = list(wanted)
+        raise DataError(
+            f"None of the targets {_preview(listed)} of indicator {ind!r} has a row in the "
+            f"dyadic table.{suggest(listed[0], known)} The table has {ind!r} for targets "
+            f"{_preview(known)}; fix the 'targets' list."
+        )
 
 
 def aggregate_dyadic(
@@ -729,6 +786,7 @@ def aggregate_dyadic(
     thresholds = _thresholds(min_coverage, indicators)
     key = ["source", "indicator", "year"]
     regional = rows[(rows["target"] == region) & rows["indicator"].isin(whole_region)]
+    _check_targets(rows, expected, regional)
     members = rows.merge(expected, on=["indicator", "target"])
     if not regional.empty:
         members = members.merge(regional[key].assign(_reg=True), on=key, how="left")

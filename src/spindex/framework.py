@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from spindex._frozen import FrozenMapping
+from spindex._values import is_missing, keyed_items, suggest
 from spindex.errors import DataError, FrameworkError, SpindexError, SpindexTypeError
 
 __all__ = ["Framework", "Node"]
@@ -57,9 +58,8 @@ def _code_text(value: object) -> str:
 
 
 def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
+    # pd.NA (nullable dtypes) and pd.NaT are missing like None and NaN; a blank cell too.
+    if is_missing(value):
         return True
     return isinstance(value, str) and value.strip() == ""
 
@@ -362,10 +362,18 @@ class Framework:
         SpindexTypeError
             If ``table`` is not a DataFrame.
         FrameworkError
-            If a required column is missing or the tree is invalid. A node whose
-            parent's row was skipped for its ``Type`` is named with that Type; a row of
-            Type ``Aggregate`` that no node names as its parent, or of Type
-            ``Indicator`` that has children, is refused.
+            If a required column is missing or the tree is invalid, or a weight is
+            missing, negative, infinite, complex or not a number. A node whose parent's
+            row was skipped for its ``Type`` is named with that Type; a row of Type
+            ``Aggregate`` that no node names as its parent, or of Type ``Indicator``
+            that has children, is refused.
+
+        Notes
+        -----
+        ``NaN``, ``None``, ``pd.NA`` (nullable ``Int64``/``Float64`` columns) and blank
+        cells are all missing: a missing weight is refused (only the root may have
+        none), a missing direction is +1. Weights written as text (``"0.5"``, as read
+        from a CSV file) are parsed; a categorical column is read as its values.
         """
         if not isinstance(table, pd.DataFrame):
             raise SpindexTypeError(
@@ -427,6 +435,11 @@ class Framework:
                         f"Aggregate rows are part of the tree). Set the Type of '{parent_code}' "
                         "to 'Aggregate'."
                     )
+        if "weight" in df.columns:
+            # A blank weight must stay NaN so that it is reported, not defaulted to 1: a
+            # nullable column's <NA> would otherwise reach the records as None.
+            weight = df["weight"].astype(object)
+            df = df.assign(weight=weight.where(weight.notna(), np.nan))
         # A blank weight must stay NaN so that it is reported, not defaulted to 1.
         records: list[dict[str, Any]] = [
             {str(k): (None if _is_missing(v) and k != "weight" else v) for k, v in row.items()}
@@ -737,9 +750,12 @@ class Framework:
                 raise FrameworkError(
                     "A single weight needs 'level' or 'node' to say which weights it sets."
                 )
-            new = dict.fromkeys(scope, float(weights))
+            new = dict.fromkeys(scope, weights)  # parsed (and checked) by _parse_weight
         elif isinstance(weights, (Mapping, pd.Series)):
-            new = {str(k): v for k, v in dict(weights).items()}
+            # A Series with a repeated label (or keys 1 and "1") would keep one of the two
+            # values in silence.
+            new = {str(k): v for k, v in keyed_items(
+                weights, "The weights given to with_weights", FrameworkError)}
         elif isinstance(weights, Sequence) and not isinstance(weights, str):
             if node is None:
                 raise FrameworkError(
@@ -762,6 +778,7 @@ class Framework:
             if code not in self._by_code:
                 raise FrameworkError(
                     f"Cannot set the weight of '{code}': it is not a node of this framework."
+                    f"{suggest(code, self._by_code)}"
                 )
             if scope is not None and code not in scope:
                 where = f"level {level}" if level is not None else f"the children of '{node}'"
@@ -997,8 +1014,10 @@ def _parse_weight(code: str, value: Any) -> float:
         )
     if value is None:
         return 1.0
-    if isinstance(value, bool):
-        raise FrameworkError(f"Node '{code}' has weight {value!r}; a weight must be a number.")
+    if isinstance(value, bool | np.bool_ | complex | np.complexfloating):
+        raise FrameworkError(
+            f"Node '{code}' has weight {value!r}; a weight must be a real number."
+        )
     try:
         w = float(value)
     except (TypeError, ValueError):

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from spindex._values import keyed_items, real_column, suggest
 from spindex.checks import Screen
 from spindex.data import check_data
 from spindex.errors import (
@@ -99,6 +100,16 @@ class CompositeIndex:
     :attr:`IndexResult.imputation`, ...). Denominators and grouping columns are
     read from the data frame passed to :meth:`score`, next to the indicators.
 
+    Keys of the method maps (``normalize``, ``aggregate``, ``min_coverage``,
+    ``treat``, ``denominate``) and the per-indicator mappings of a normaliser
+    (``Goalposts(low=..., high=...)``) are checked when the model is built: an
+    unknown key raises :class:`~spindex.errors.ParameterError` with the closest
+    codes ("did you mean ...?"), and two keys naming one entry (``2`` and
+    ``"2"``) are refused. The key ``"default"`` is always the default entry; if
+    the framework has a node coded ``"default"`` the key is ambiguous and
+    refused: give the default through the root code (``normalize``, ``treat``)
+    or level numbers (``aggregate``, ``min_coverage``) instead.
+
     Examples
     --------
     >>> import spindex as sp
@@ -167,7 +178,25 @@ class CompositeIndex:
 
     # ---------------------------------------------------------------- resolution
     def _resolve_normalizers(self) -> dict[str, Any]:
-        return self._resolve_per_indicator(self.normalize, "normalize", get_normalizer, "minmax")
+        chosen = self._resolve_per_indicator(self.normalize, "normalize", get_normalizer,
+                                             "minmax")
+        # Per-indicator parameters of a normaliser (Goalposts low/high, targets) keyed by a
+        # code the framework does not have would be ignored in silence: refuse them here,
+        # where the indicators are known.
+        indicators = self.framework.indicators
+        for method in {id(m): m for m in chosen.values()}.values():
+            for attr in ("low", "high", "targets"):
+                value = getattr(method, attr, None)
+                if not isinstance(value, Mapping):
+                    continue
+                for key in value:
+                    if key not in indicators:
+                        raise ParameterError(
+                            f"The '{attr}' mapping of {type(method).__name__} names {key!r}, "
+                            "which is not an indicator of the framework."
+                            f"{suggest(key, indicators)} Key it by indicator codes."
+                        )
+        return chosen
 
     def _resolve_per_indicator(
         self, spec: Any, what: str, resolve: Any, fallback: Any
@@ -178,15 +207,18 @@ class CompositeIndex:
         fw = self.framework
         if not isinstance(spec, Mapping):
             return dict.fromkeys(fw.indicators, resolve(spec))
+        items = self._map_items(spec, what, "the root code (its entry applies to every "
+                                "indicator)")
         default = resolve(spec.get(_DEFAULT_KEY, fallback))
         chosen: dict[str, Any] = {}
-        for key, value in spec.items():
+        for key, value in items:
             if key == _DEFAULT_KEY:
                 continue
             if key not in fw:
                 raise ParameterError(
-                    f"The '{what}' mapping of CompositeIndex names '{key}', which is not a node "
-                    f"of the framework. Use indicator or aggregate codes, or '{_DEFAULT_KEY}'."
+                    f"The '{what}' mapping of CompositeIndex names {key!r}, which is not a node "
+                    f"of the framework.{suggest(key, [*fw.codes, _DEFAULT_KEY])} Use indicator "
+                    f"or aggregate codes, or '{_DEFAULT_KEY}'."
                 )
             chosen[str(key)] = resolve(value)
         out = {}
@@ -206,10 +238,11 @@ class CompositeIndex:
         if not isinstance(spec, Mapping):
             value = resolve(spec)
             return dict.fromkeys(fw.aggregates, value)
+        items = self._map_items(spec, what, "level numbers")
         default = resolve(spec.get(_DEFAULT_KEY, fallback))
         by_level: dict[int, Any] = {}
         by_node: dict[str, Any] = {}
-        for key, value in spec.items():
+        for key, value in items:
             if key == _DEFAULT_KEY:
                 continue
             if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
@@ -223,15 +256,33 @@ class CompositeIndex:
             elif key in fw and not fw.node(key).is_indicator:
                 by_node[str(key)] = resolve(value)
             else:
+                hint = suggest(key, [*fw.aggregates, _DEFAULT_KEY])
+                if not hint and key in fw:
+                    hint = f" {key!r} is an indicator, which is not aggregated."
                 raise ParameterError(
                     f"The '{what}' mapping of CompositeIndex names {key!r}, which is neither a "
                     f"level number (2 to {fw.n_levels}) nor an aggregate of the framework "
-                    f"({', '.join(fw.aggregates)}), nor '{_DEFAULT_KEY}'."
+                    f"({', '.join(fw.aggregates)}), nor '{_DEFAULT_KEY}'.{hint}"
                 )
         return {
             code: by_node.get(code, by_level.get(fw.node(code).level, default))
             for code in fw.aggregates
         }
+
+    def _map_items(self, spec: Mapping[Any, Any], what: str, instead: str
+                   ) -> list[tuple[Any, Any]]:
+        """The entries of a method map, refusing keys that name one entry twice (``2`` and
+        ``"2"``) and a ``"default"`` key that a node of the framework shares."""
+        items = keyed_items(spec, f"The '{what}' mapping of CompositeIndex")
+        if _DEFAULT_KEY in spec and _DEFAULT_KEY in self.framework:
+            # The rule: "default" is always the default entry; when a node has that code too,
+            # the key is ambiguous, so it is refused rather than guessed.
+            raise ParameterError(
+                f"The '{what}' mapping of CompositeIndex has the key '{_DEFAULT_KEY}', but the "
+                f"framework also has a node coded '{_DEFAULT_KEY}', so the key is ambiguous. "
+                f"Give the default through {instead} instead, or rename the node."
+            )
+        return items
 
     def _resolve_coverage(self) -> dict[str, float | None]:
         spec = self.min_coverage
@@ -273,14 +324,14 @@ class CompositeIndex:
                 if key not in fw or not fw.node(key).is_indicator:
                     raise ParameterError(
                         f"The 'denominate' mapping of CompositeIndex names {key!r}, which is not "
-                        "an indicator of the framework."
+                        f"an indicator of the framework.{suggest(key, fw.indicators)}"
                     )
         if isinstance(spec.scale, Mapping):
             for key in spec.scale:
                 if key not in fw or not fw.node(key).is_indicator:
                     raise ParameterError(
                         f"The 'scale' mapping of Denominate names {key!r}, which is not an "
-                        "indicator of the framework."
+                        f"indicator of the framework.{suggest(key, fw.indicators)}"
                     )
         chosen: dict[str, tuple[str, float]] = {}
         for code in fw.indicators:
@@ -483,16 +534,11 @@ class CompositeIndex:
             col = data.loc[table.index, column]
             if isinstance(col, pd.DataFrame):
                 raise DataError(f"The denominator column {column!r} appears more than once.")
-            if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
-                numbers = pd.to_numeric(col, errors="coerce")
-                bad = col[numbers.isna() & col.notna()]
-                example = (f" (e.g. {bad.iloc[0]!r} for unit {bad.index[0]!r})"
-                           if len(bad) else "")
-                raise DataError(
-                    f"The denominator column {column!r} (of indicator {codes[j]!r}) is not "
-                    f"numeric: dtype {col.dtype}{example}. Convert it to numbers."
-                )
-            D[:, j] = col.to_numpy(dtype=float, na_value=np.nan)
+            # Infinities are left to denominate(), which says why a denominator must be
+            # positive and finite.
+            D[:, j] = real_column(
+                col, f"The denominator column {column!r} (of indicator {codes[j]!r})",
+                allow_inf=True)
         X = table[codes].to_numpy(dtype=float)
         scale = np.array([chosen[c][1] for c in codes])
         units = tuple(str(u) for u in table.index)

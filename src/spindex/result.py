@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from spindex._ranking import rank_rows
+from spindex._values import real_table
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
 
 if TYPE_CHECKING:
@@ -66,14 +67,14 @@ def node_values(values: Any, codes: Sequence[str], owner: str) -> pd.DataFrame:
             f"The values given to {owner} have no column for {shown}{more}. Pass "
             "model.score(data) (every level) or model.normalized(data) (indicators only)."
         )
-    table = values[list(codes)]
-    try:
-        return table.astype(float)
-    except (TypeError, ValueError):
-        bad = [repr(c) for c in codes if not pd.api.types.is_numeric_dtype(table[c])]
+    repeated = [c for c in codes if (values.columns == c).sum() > 1]
+    if repeated:
         raise DataError(
-            f"The columns {', '.join(bad)} given to {owner} are not numeric."
-        ) from None
+            f"The values given to {owner} have column {repeated[0]!r} more than once; keep one."
+        )
+    # One check for every function that takes node values: real, finite numbers, NaN (or
+    # pd.NA) for missing; the message names the column, the unit and the value.
+    return real_table(values, list(codes), f"Column {{code!r}} of the values given to {owner}")
 
 
 @dataclass(frozen=True, eq=False)

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from spindex._values import keyed_items, real_array, real_number, suggest
 from spindex.errors import (
     FrameworkError,
     MethodError,
@@ -453,6 +454,17 @@ class AHPWeights(_Weights):
     matrix: pd.DataFrame
 
 
+def _comparisons(matrix: Any, codes: Sequence[str]) -> np.ndarray:
+    """The comparison matrix as floats; a complex, text or boolean entry is named, not cast."""
+    def where(idx: tuple[int, ...]) -> str:
+        if len(idx) == 2 and max(idx) < len(codes):
+            return f"for {codes[idx[0]]!r} over {codes[idx[1]]!r}"
+        return f"at position {idx}"
+
+    return real_array(matrix, "The comparison matrix of ahp", allow_nan=True, allow_inf=True,
+                      labels=where, error=MethodError)
+
+
 def ahp(
     framework: Framework | CompositeIndex,
     matrix: pd.DataFrame | Sequence[Sequence[float]] | np.ndarray,
@@ -520,7 +532,7 @@ def ahp(
             raise FrameworkError(
                 f"The comparison matrix compares the children of '{parent}', not of '{node}'."
             )
-        values = matrix.to_numpy(dtype=float)
+        values = _comparisons(matrix, codes)
     else:
         if node is None:
             raise ParameterError(
@@ -531,7 +543,7 @@ def ahp(
         codes = list(fw.children(node))
         if not codes:
             raise FrameworkError(f"'{node}' is an indicator: it has no children to compare.")
-        values = np.array(matrix, dtype=float)
+        values = _comparisons(matrix, codes)
         if values.shape != (len(codes), len(codes)):
             raise FrameworkError(
                 f"Node '{node}' has {len(codes)} children {_preview(codes)}, so the comparison "
@@ -624,10 +636,12 @@ def budget_allocation(
     codes = [str(c) for c in allocations.columns]
     _sibling_group(fw, codes, "allocation table")
     experts = [str(e) for e in allocations.index]
-    try:
-        B = allocations.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise MethodError("The allocations must be numbers.") from None
+
+    def where(idx: tuple[int, ...]) -> str:
+        return f"for expert {experts[idx[0]]!r} and node {codes[idx[1]]!r}"
+
+    B = real_array(allocations, "The allocation table of budget_allocation", allow_nan=True,
+                   allow_inf=True, labels=where, error=MethodError)
     res = _w.budget_weights(B, budget=budget, experts=experts, codes=codes)
     spread = pd.DataFrame(
         {"mean": res.weights, "sd": res.sd, "low": res.low, "high": res.high}, index=codes
@@ -704,15 +718,21 @@ class BoDResult:
 
 def _per_code(value: Any, codes: Sequence[str], what: str) -> Any:
     if isinstance(value, (Mapping, pd.Series)):
-        mapping = {str(k): v for k, v in dict(value).items()}
+        mapping = {str(k): v for k, v in keyed_items(
+            value, f"The '{what}' restrictions of benefit_of_the_doubt", FrameworkError)}
         unknown = [k for k in mapping if k not in codes]
         if unknown:
             raise FrameworkError(
                 f"The '{what}' restrictions name {_preview(unknown)}, which are not among the "
-                f"nodes being weighed ({_preview(list(codes))})."
+                f"nodes being weighed ({_preview(list(codes))}).{suggest(unknown[0], codes)}"
             )
         default = {"lower": 0.0, "upper": np.inf, "share_lower": 0.0, "share_upper": 1.0}[what]
-        return [float(mapping.get(c, default)) for c in codes]
+        return [real_number(mapping[c], f"The '{what}' restriction of {c!r} of "
+                            "benefit_of_the_doubt", allow_inf=what == "upper")
+                if c in mapping else default for c in codes]
+    if value is not None:
+        return real_number(value, f"The '{what}' parameter of benefit_of_the_doubt",
+                           allow_inf=what == "upper")
     return value
 
 

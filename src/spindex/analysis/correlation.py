@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from spindex._values import real_column
 from spindex.errors import DataError, FrameworkError, MethodError, ParameterError, SpindexTypeError
 from spindex.framework import Framework
 from spindex.methods._base import FloatArray
@@ -181,6 +182,14 @@ class Correlations:
                 "attributes r, p, n>")
 
 
+def _real_matrix(t: pd.DataFrame, name: str) -> FloatArray:
+    """The columns of ``t`` as floats (by position: labels may repeat), checked like data."""
+    out = np.empty(t.shape)
+    for j in range(t.shape[1]):
+        out[:, j] = real_column(t.iloc[:, j], f"Column {t.columns[j]!r} of '{name}'")
+    return out
+
+
 def correlation_matrix(
     x: pd.DataFrame, y: pd.DataFrame | None = None, *, method: CorrelationMethod = "pearson"
 ) -> Correlations:
@@ -226,10 +235,8 @@ def correlation_matrix(
                 f"{sorted(set(map(str, x.index)) ^ set(map(str, y.index)))[:8]}."
             )
         yy = y.loc[x.index]
-    try:
-        X, Y = x.to_numpy(dtype=float), yy.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise DataError("Correlations need numeric columns only.") from None
+    X = _real_matrix(x, "x")
+    Y = X if yy is x else _real_matrix(yy, "y")
     r, p, n = _correlate(X, Y, method)
     # A column against itself correlates exactly 1 (the formulas can miss by an ulp).
     for i, j in zip(*np.nonzero(np.equal.outer(x.columns.to_numpy(), yy.columns.to_numpy())),

@@ -141,8 +141,13 @@ def user_floats(
     if np.iscomplexobj(arr) or (
         arr.dtype == object and any(isinstance(v, complex) for v in arr.ravel().tolist())
     ):
+        flat = arr.ravel()
+        position = next(i for i, v in enumerate(flat.tolist())
+                        if isinstance(v, complex) and v.imag != 0) if any(
+            isinstance(v, complex) and v.imag != 0 for v in flat.tolist()) else 0
         raise MethodError(
-            f"The {role} {label} returned complex values for {subject}; spindex works with "
+            f"The {role} {label} returned complex values for {subject}, e.g. the complex "
+            f"number {complex(flat[position])!r} at position {position}; spindex works with "
             f"real numbers only (a log or a root of a negative value?). {contract}"
         )
     if arr.dtype.kind not in "biufO":

@@ -27,6 +27,7 @@ from typing import Literal
 
 import numpy as np
 
+from spindex._values import real_array
 from spindex.errors import DataError, ParameterError, SpindexTypeError
 from spindex.methods._base import FloatArray
 from spindex.methods.normalize import _check_real, _fmt_labels
@@ -190,9 +191,12 @@ def denominate(
     >>> out.ravel().tolist()
     [5.0, 2.0]
     """
-    A = np.asarray(X, dtype=np.float64)
-    B = np.asarray(D, dtype=np.float64)
-    s = np.asarray(scale, dtype=np.float64)
+    # Refused rather than cast: a cast would drop an imaginary part in silence.
+    A = real_array(X, "The indicator values given to denominate", allow_nan=True,
+                   allow_inf=True, error=DataError)
+    B = real_array(D, "The denominators given to denominate", allow_nan=True, allow_inf=True,
+                   error=DataError)
+    s = real_array(scale, "The 'scale' of denominate", error=ParameterError)
     if A.shape != B.shape or A.ndim != 2 or s.shape != (A.shape[1],):
         raise DataError(
             f"denominate needs X and D of the same 2-D shape and one scale per column; got "

@@ -32,6 +32,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from spindex._values import real_array
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
 from spindex.methods._base import FloatArray, call_user, callable_label
 from spindex.methods.normalize import _fmt_labels, _fmt_names, _r_mean_sd
@@ -129,7 +130,7 @@ class Imputer(ABC):
 
 
 def _as_matrix(X: FloatArray, ctx: ImputationContext) -> FloatArray:
-    A = np.asarray(X, dtype=np.float64)
+    A = real_array(X, "The values given to an imputer", allow_nan=True, error=DataError)
     if A.ndim != 2 or A.shape != (len(ctx.units), len(ctx.codes)):
         raise DataError(
             f"An imputer needs a 2-D array of {len(ctx.units)} units x {len(ctx.codes)} "

@@ -35,6 +35,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 from spindex._frozen import FrozenMapping
+from spindex._values import keyed_items
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
 from spindex.methods._base import FloatArray, NormalizationContext, call_user, callable_label
 
@@ -140,7 +141,10 @@ def _check_per_indicator(owner: str, pname: str, value: object) -> PerIndicator:
     if value is None:
         return None
     if isinstance(value, Mapping):
-        checked = {str(k): _check_real(owner, f"{pname}[{k!r}]", v) for k, v in value.items()}
+        # keyed_items refuses keys 1 and "1", which str() would merge into one entry in
+        # silence.
+        checked = {str(k): _check_real(owner, f"{pname}[{k!r}]", v)
+                   for k, v in keyed_items(value, f"The '{pname}' mapping of {owner}")}
         # A read-only copy keeps the frozen dataclass immutable even if the caller
         # later edits the dict they passed.
         return FrozenMapping(checked)

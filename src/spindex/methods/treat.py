@@ -57,6 +57,7 @@ from typing import ClassVar, Literal
 import numpy as np
 from scipy import special, stats
 
+from spindex._values import real_array
 from spindex.errors import (
     DataError,
     MethodError,
@@ -109,7 +110,7 @@ def _central_sums(A: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, Fl
 
 
 def _as_columns(x: FloatArray) -> tuple[FloatArray, bool]:
-    A = np.asarray(x, dtype=np.float64)
+    A = real_array(x, "The values", allow_nan=True, allow_inf=True, error=DataError)
     if A.ndim == 1:
         return A[:, None], True
     if A.ndim != 2:
@@ -145,7 +146,7 @@ def skewness(x: FloatArray) -> FloatArray | float:
     >>> round(skewness([1.0, 2.0, 3.0, 10.0]), 6)
     1.763633
     """
-    A, flat = _as_columns(np.asarray(x, dtype=np.float64))
+    A, flat = _as_columns(x)
     n, s2, s3, _ = _central_sums(A)
     with np.errstate(invalid="ignore", divide="ignore"):
         g = np.sqrt(n) * s3 / s2**1.5
@@ -182,7 +183,7 @@ def kurtosis(x: FloatArray) -> FloatArray | float:
     >>> round(kurtosis([1.0, 2.0, 3.0, 10.0]), 6)
     3.228
     """
-    A, flat = _as_columns(np.asarray(x, dtype=np.float64))
+    A, flat = _as_columns(x)
     n, s2, _, s4 = _central_sums(A)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = n * s4 / (s2 * s2)
@@ -292,10 +293,8 @@ def _check_bool(owner: str, pname: str, value: object) -> None:
 
 def _column(x: FloatArray, label: str, *, need: int = _MIN_POINTS) -> FloatArray:
     """A checked float copy of one indicator."""
-    try:
-        col = np.array(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"Indicator {label!r} is not numeric: {exc}") from exc
+    col = real_array(x, f"Indicator {label!r}", allow_nan=True, allow_inf=True,
+                     error=DataError)
     if col.ndim != 1:
         raise DataError(
             f"A treatment works on one indicator at a time (a 1-D array); got shape "

@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linprog
 
+from spindex._values import real_array, real_number
 from spindex.errors import MethodError, ParameterError, SpindexWarning
 from spindex.methods._base import FloatArray
 
@@ -98,11 +99,11 @@ def _label(labels: Sequence[str] | None, i: int, kind: str, *, first: bool = Fal
     return text[:1].upper() + text[1:] if first else text
 
 
-def _as_matrix(X: object, what: str) -> FloatArray:
-    try:
-        A = np.array(X, dtype=float)
-    except (TypeError, ValueError):
-        raise MethodError(f"The {what} must be a numeric matrix.") from None
+def _as_matrix(X: object, what: str, *, finite: bool = False) -> FloatArray:
+    # Complex, boolean and text entries are refused here rather than cast (a cast would
+    # drop an imaginary part in silence). With ``finite`` an infinity is refused too (a data
+    # matrix); otherwise NaN and inf are left to each method's own, more specific check.
+    A = real_array(X, f"The {what}", allow_nan=True, allow_inf=not finite, error=MethodError)
     if A.ndim != 2:
         raise MethodError(f"The {what} must be a 2-d array; got {A.ndim} dimension(s).")
     return A
@@ -218,7 +219,7 @@ def correlation_for_pca(
             f"The 'missing' parameter must be one of {{'error', 'drop', 'pairwise'}}. "
             f"Got {missing!r} instead."
         )
-    X = _as_matrix(X, "data")
+    X = _as_matrix(X, "data", finite=True)
     n, k = X.shape
     observed = ~np.isnan(X)
     incomplete: NDArray[np.bool_] = ~np.all(observed, axis=1)
@@ -587,7 +588,7 @@ def entropy_weights(
     >>> entropy_weights(X).weights.tolist()
     [0.0, 1.0]
     """
-    X = _as_matrix(X, "data")
+    X = _as_matrix(X, "data", finite=True)
     observed = ~np.isnan(X)
     negative = observed & (np.where(observed, X, 0.0) < 0)
     if negative.any():
@@ -818,6 +819,13 @@ def budget_weights(
             f"{_label(experts, i, 'expert', first=True)} allocated nothing; drop that row."
         )
     if budget is not None:
+        # A NaN budget would compare unequal to nothing and be ignored in silence.
+        budget = real_number(budget, "The 'budget' parameter of budget_allocation")
+        if budget <= 0:
+            raise ParameterError(
+                "The 'budget' parameter of budget_allocation must be a positive number of "
+                f"points (or None to use each expert's own total). Got {budget!r} instead."
+            )
         off = np.abs(totals - budget) > 1e-9 * abs(budget)
         if off.any():
             i = int(np.argmax(off))
@@ -951,7 +959,7 @@ def benefit_of_the_doubt(
     >>> benefit_of_the_doubt(Y).scores.round(6).tolist()
     [1.0, 0.833333, 1.0, 0.666667]
     """
-    Y = _as_matrix(Y, "data")
+    Y = _as_matrix(Y, "data", finite=True)
     n, k = Y.shape
     if n == 0 or k == 0:
         raise MethodError(
