@@ -27,6 +27,7 @@ from spindex.analysis.importance import (
     importance,
     optimize_weights,
 )
+from spindex.analysis.rank_bounds import RankBounds, rank_bounds
 from spindex.analysis.removal import RemovalResult, remove_indicators
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
 from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
@@ -160,6 +161,7 @@ __all__ = [
     "ParameterError",
     "PercentileRank",
     "Rank",
+    "RankBounds",
     "RemovalResult",
     "SMAAResult",
     "Scaled",
@@ -197,6 +199,7 @@ __all__ = [
     "panel_to_long",
     "per_target",
     "plot",
+    "rank_bounds",
     "remove_indicators",
     "report",
     "report_html",
