@@ -3,10 +3,11 @@
 For an arithmetic aggregation of fixed normalised values, the index is affine in the weights
 of one level: with ``s`` the shares of the varying nodes (summing to 1 within each group of
 siblings, or, with ``effective=True``, the nodes' shares of the whole index, summing to 1
-over the level), every unit's score is ``y_u(s) = y0_u + C_u . s``. The coefficients come
-from the compiled engine evaluated at the vertices of the simplex (all of a group's weight on
-one node, every other weight nominal): with ``V_gj`` those scores,
-``y(s) = y0 + sum_g sum_j s_gj (V_gj - y0)``.
+over the level), every unit's score is linear in them, ``y_u(s) = C_u . s``. The
+coefficients come from the compiled engine evaluated at the vertices of the simplex (all of
+a group's weight on one node, every other weight nominal): with ``V_gj`` those scores and
+``y0`` the nominal ones, ``y(s) = y0 + sum_g sum_j s_gj (V_gj - y0)``, which is ``C s`` with
+``C_gj = V_gj - y0 (1 - 1/G)`` for ``G`` groups.
 
 The weight set is the polytope ``P`` of shares within box bounds and linear constraints (the
 OECD/JRC Handbook's advice of bounding each pillar's weight is a box; ``bounds=phi`` is
@@ -338,7 +339,12 @@ def _check_cut(fw: Framework, sel: _Selection, level: Any) -> None:
 
 # ---------------------------------------------------------------------- the programmes
 def _linear_model(compiled: CompiledModel, space: _Space) -> tuple[FloatArray, FloatArray]:
-    """``y0`` (units) and ``C`` (units x k) with ``y(s) = y0 + C s``, from vertex scores."""
+    """``y0`` (units, nominal scores) and ``C`` (units x k) with ``y(s) = C s``.
+
+    From the vertex scores ``V_gj``: ``y(s) = y0 + sum_g sum_j s_gj (V_gj - y0)``, and as each
+    group's shares sum to 1 the constant spreads over the ``G`` groups, ``C_gj = V_gj - y0 +
+    y0 / G`` -- for one group the vertex scores themselves. A homogeneous form keeps the
+    programmes' right-hand sides zero."""
     k = len(space.nodes)
     S0 = space.nominal[None, :]
     rows = []
@@ -352,19 +358,19 @@ def _linear_model(compiled: CompiledModel, space: _Space) -> tuple[FloatArray, F
     scores = compiled.evaluate(_raw_weights(compiled, space, np.vstack([S0, *rows])))
     y0 = scores[0]
     C = np.empty((len(y0), k))
-    C[:, order] = (scores[1:] - y0[None, :]).T
+    C[:, order] = (scores[1:] - y0[None, :] * (1.0 - 1.0 / len(space.groups))).T
     return y0, C
 
 
 def _affine_check(compiled: CompiledModel, space: _Space, y0: FloatArray, C: FloatArray,
                   scale: float) -> bool:
-    """The engine agrees with ``y0 + C s`` at the centre of each group and at nominal."""
+    """The engine agrees with ``C s`` at the centre of each group and at nominal."""
     S = space.nominal.copy()
     for g in space.groups:
         S[g] = 1.0 / len(g)
     probe = np.vstack([space.nominal, S])
     got = compiled.evaluate(_raw_weights(compiled, space, probe))
-    want = y0[None, :] + (probe - space.nominal[None, :]) @ C.T
+    want = probe @ C.T
     return bool(np.all(np.abs(got - want) <= 1e-9 * scale))
 
 
@@ -387,9 +393,9 @@ def _solve_unit(t: int, y0: FloatArray, C: FloatArray, space: _Space, scale: flo
     ``probes`` are shares in the set with the ranks they give (rows x units): when one of
     them already reaches the bound the counting argument allows, no programme is needed."""
     k = len(space.nodes)
-    # Gap u - t as c + D s, with the nominal shares folded into c; scaled to O(1).
+    # Gap u - t as c + D s (c = 0 in the homogeneous form), scaled to O(1).
     D = (C - C[t]) / scale
-    c = ((y0 - y0[t]) - (C - C[t]) @ space.nominal) / scale
+    c = np.zeros(len(y0))
     hi, lo = _group_extremes(D, c, space.groups)
     others = np.arange(len(y0)) != t
     always = others & (lo > _TIE)  # strictly above t for every weighting
@@ -397,20 +403,20 @@ def _solve_unit(t: int, y0: FloatArray, C: FloatArray, space: _Space, scale: flo
     can_lead = others & (hi > _EPS) & ~always
     base = 1 + int(always.sum())
     column = probe_ranks[:, t]
-    if column.min() == base:
-        best, s_best = base, probes[int(column.argmin())]
-    else:
+    # A probe's rank is reached, so it stands when the programme (whose margins differ from
+    # the tie rule by at most the tolerances) finds nothing better.
+    best, s_best = int(column.min()), probes[int(column.argmin())]
+    if best > base:
         idx = np.flatnonzero(maybe_above)
-        count, s_best = _programme(D[idx], c[idx], hi[idx], None, space, k, minimise=True,
-                                   order=_order(D[idx], c[idx], space))
-        best = base + count
-    if column.max() == base + int(can_lead.sum()):
-        worst, s_worst = int(column.max()), probes[int(column.argmax())]
-    else:
+        count, s = _programme(D[idx], c[idx], hi[idx], None, space, k, minimise=True)
+        if base + count < best:
+            best, s_best = base + count, s
+    worst, s_worst = int(column.max()), probes[int(column.argmax())]
+    if worst < base + int(can_lead.sum()):
         idx = np.flatnonzero(can_lead)
-        count, s_worst = _programme(D[idx], c[idx], None, lo[idx], space, k, minimise=False,
-                                    order=_order(D[idx], c[idx], space))
-        worst = base + count
+        count, s = _programme(D[idx], c[idx], None, lo[idx], space, k, minimise=False)
+        if base + count > worst:
+            worst, s_worst = base + count, s
     return best, s_best, worst, s_worst
 
 
@@ -437,36 +443,10 @@ def _probes(space: _Space) -> FloatArray:
     return np.vstack([S, draws])
 
 
-def _order(D: FloatArray, c: FloatArray, space: _Space) -> np.ndarray:
-    """Pairs ``(u, v)`` where ``u`` scores at least as high as ``v`` for every weighting.
-
-    Then ``v`` above ``t`` implies ``u`` above ``t``: the cut ``z_u >= z_v`` is valid for both
-    programmes and tightens their relaxations (the data of an index are full of such pairs)."""
-    if len(c) < 2:
-        return np.empty((0, 2), dtype=int)
-    gap_D = D[:, None, :] - D[None, :, :]
-    gap_c = c[:, None] - c[None, :]
-    low = gap_c.copy()
-    for g in space.groups:
-        low += gap_D[:, :, g].min(axis=2)
-    np.fill_diagonal(low, -np.inf)
-    u, v = np.nonzero(low >= 0)
-    keep = u < v
-    tie = low[v, u] >= 0  # always equal: one cut suffices
-    return np.column_stack([u[keep | ~tie], v[keep | ~tie]])
-
-
 def _programme(D: FloatArray, c: FloatArray, hi: FloatArray | None, lo: FloatArray | None,
-               space: _Space, k: int, *, minimise: bool, order: np.ndarray
-               ) -> tuple[int, FloatArray]:
+               space: _Space, k: int, *, minimise: bool) -> tuple[int, FloatArray]:
     m = len(c)
     cons = _weight_constraints(space, m)
-    if len(order):
-        P = np.zeros((len(order), k + m))
-        rows = np.arange(len(order))
-        P[rows, k + order[:, 0]] = 1.0
-        P[rows, k + order[:, 1]] = -1.0
-        cons.append(LinearConstraint(P, 0.0, np.inf))
     if m:
         A = np.hstack([D, np.zeros((m, m))])
         if minimise:
@@ -776,8 +756,7 @@ def rank_bounds(
     scale = 1.0
     if not reasons:
         y0, C = _linear_model(compiled, space)
-        vertex = y0[:, None] + C
-        scale = float(max(np.ptp(np.concatenate([y0[:, None], vertex], axis=1)), 1e-300))
+        scale = float(max(np.ptp(C), 1e-300))
         if not _affine_check(compiled, space, y0, C, scale):
             reasons.append("the scores are not affine in these weights (checked by re-scoring)")
     if method == "exact" and reasons:
