@@ -21,6 +21,7 @@ from spindex.analysis.dominance import (
     dominance_matrix,
     simplex_share,
 )
+from spindex.analysis.flip import FlipResult, nearest_flip, nearest_top_change
 from spindex.analysis.importance import (
     ImportanceResult,
     OptimizedWeights,
@@ -129,6 +130,7 @@ __all__ = [
     "DistanceToTarget",
     "DominanceResult",
     "DyadicAggregate",
+    "FlipResult",
     "FractionOfMax",
     "Framework",
     "FrameworkError",
@@ -193,6 +195,8 @@ __all__ = [
     "exchange_rates",
     "group_pca",
     "importance",
+    "nearest_flip",
+    "nearest_top_change",
     "optimize_weights",
     "panel",
     "panel_from_long",
