@@ -416,7 +416,7 @@ def nearest_top_change(
             for norm in NORMS:
                 if dist[norm] < best[norm]:
                     best[norm], at[norm] = dist[norm], where[norm]
-                    pairs[norm] = (index[i], index[j])
+                    pairs[norm] = (index[int(i)], index[int(j)])
                     if norm == "l2":
                         certified = ok if dist[norm] < np.inf else certified
     return _result(space, best, at, pairs, certified, f"the top {k}")
