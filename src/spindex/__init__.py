@@ -8,6 +8,7 @@
 """
 
 from spindex import analysis, datasets, panel, plot, weighting
+from spindex.analysis.change import ChangeExplanation, explain_change
 from spindex.analysis.correlation import (
     Correlations,
     correlation_matrix,
@@ -118,6 +119,7 @@ __all__ = [
     "Borda",
     "BoundedSimplex",
     "BoxCox",
+    "ChangeExplanation",
     "CompositeIndex",
     "Copeland",
     "Correlations",
@@ -193,6 +195,7 @@ __all__ = [
     "dominance",
     "dominance_matrix",
     "exchange_rates",
+    "explain_change",
     "group_pca",
     "importance",
     "nearest_flip",
