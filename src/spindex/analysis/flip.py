@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog, minimize
+from scipy.optimize import linprog, minimize, nnls
 
 from spindex._ranking import rank_rows
 from spindex.analysis._engine import CompiledModel
@@ -105,7 +105,12 @@ def _linear_norm(space: _Space, g: FloatArray, s0: FloatArray, norm: str
 def _kkt_projection(s0: FloatArray, E: FloatArray, G: FloatArray, h: FloatArray,
                     active: np.ndarray, tol: float) -> FloatArray | None:
     """The projection of ``s0`` onto ``{E s = 1, G_active s = h_active}`` if it satisfies the
-    KKT conditions of the projection onto ``{E s = 1, G s <= h}`` (else ``None``)."""
+    KKT conditions of the projection onto ``{E s = 1, G s <= h}`` (else ``None``).
+
+    Stationarity asks for multipliers, free for the equalities and non-negative for the active
+    inequalities, with ``s0 - s = E' mu + G_active' nu``; active sets are often degenerate
+    (ties in the data), so the multipliers are found by non-negative least squares rather
+    than read off one basis."""
     M = np.vstack([E, G[active]])
     rhs = np.concatenate([np.ones(len(E)), h[active]])
     nu, *_ = np.linalg.lstsq(M @ M.T, M @ s0 - rhs, rcond=None)
@@ -114,7 +119,9 @@ def _kkt_projection(s0: FloatArray, E: FloatArray, G: FloatArray, h: FloatArray,
         return None
     if np.any(G @ s > h + tol):
         return None
-    if np.any(nu[len(E):] < -tol):  # an active inequality pulling the wrong way
+    A = np.hstack([E.T, -E.T, G[active].T])
+    _, residual = nnls(A, s0 - s)
+    if residual > 1e3 * tol * max(1.0, float(np.abs(s0 - s).max())):
         return None
     return np.asarray(s)
 

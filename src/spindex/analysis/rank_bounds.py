@@ -461,11 +461,16 @@ def _programme(D: FloatArray, c: FloatArray, hi: FloatArray | None, lo: FloatArr
             A[:, k:] = -np.diag(slack)
             cons.append(LinearConstraint(A, _EPS - c - slack, np.inf))
     objective = np.concatenate([np.zeros(k), np.full(m, 1.0 if minimise else -1.0)])
-    res = milp(
-        objective, constraints=cons, integrality=np.concatenate([np.zeros(k), np.ones(m)]),
-        bounds=(np.concatenate([space.low, np.zeros(m)]),
+    problem: dict[str, Any] = {
+        "constraints": cons, "integrality": np.concatenate([np.zeros(k), np.ones(m)]),
+        "bounds": (np.concatenate([space.low, np.zeros(m)]),
                 np.concatenate([space.high, np.ones(m)])),
-    )
+    }
+    res = milp(objective, **problem)
+    if res.status == 4:
+        # HiGHS's presolve occasionally fails on small degenerate programmes (many tied
+        # gaps) with a "solve error"; the same programme solves without it.
+        res = milp(objective, **problem, options={"presolve": False})
     if res.status != 0 or res.x is None:
         raise MethodError(f"The rank programme could not be solved (HiGHS: {res.message}).")
     s = np.clip(res.x[:k], 0.0, 1.0)
