@@ -184,3 +184,21 @@ def test_inputs_not_mutated() -> None:
     before = DATA.copy()
     rank_bounds(MODEL, DATA, bounds=0.3)
     pd.testing.assert_frame_equal(DATA, before)
+
+
+def test_monte_carlo_with_phi_draws_the_uncertainty_set() -> None:
+    # Eight equal weights within +-10 %: a sliver of the simplex that rejection from the
+    # uniform simplex could not sample; the draws are WeightNoise's.
+    codes = [f"P{j}" for j in range(8)]
+    fw = sp.Framework.from_dict({"code": "I", "children": [{"code": c} for c in codes]})
+    rng = np.random.default_rng(2)
+    data = pd.DataFrame(rng.uniform(1, 100, size=(12, 8)), columns=codes,
+                        index=[f"u{i}" for i in range(12)])
+    model = sp.CompositeIndex(fw, normalize="none", aggregate="geometric")
+    res = rank_bounds(model, data, bounds=0.1, n=2000, seed=0)
+    assert not res.exact
+    w = res.weights_best.to_numpy()
+    ratio = w.max(axis=1) / w.min(axis=1)
+    assert (ratio <= 1.1 / 0.9 + 1e-9).all()
+    exact = rank_bounds(sp.CompositeIndex(fw, normalize="none"), data, bounds=0.1).table
+    assert exact["best"].le(exact["nominal"]).all()

@@ -99,6 +99,8 @@ class _Space:
     lo: FloatArray
     hi: FloatArray
     effective: bool
+    #: With ``bounds=phi``: the relative half-width of the raw weights around nominal.
+    phi: float | None = None
 
     def contains(self, S: FloatArray, tol: float = 1e-9) -> np.ndarray:
         """Rows of ``S`` inside the set (used by rejection sampling)."""
@@ -206,8 +208,10 @@ def _space(fw: Framework, sel: _Selection, effective: bool, bounds: Any,
         lo.append(a)
         hi.append(b)
     A = np.array(rows, dtype=float).reshape(-1, k)
+    phi_used = float(bounds) if isinstance(bounds, (int, float, np.floating)) and not \
+        isinstance(bounds, bool) else None
     space = _Space(nodes, groups, parents, nominal, low, high, A, np.array(lo, dtype=float),
-                   np.array(hi, dtype=float), effective)
+                   np.array(hi, dtype=float), effective, phi_used)
     _check_feasible(space)
     return space
 
@@ -482,7 +486,9 @@ def _programme(D: FloatArray, c: FloatArray, hi: FloatArray | None, lo: FloatArr
 # ------------------------------------------------------------------------- Monte Carlo
 def _draw(space: _Space, rng: np.random.Generator, m: int) -> FloatArray:
     """``m`` shares from the set: uniform on each simplex above the lower bounds, rejecting
-    draws outside the upper bounds and constraints."""
+    draws outside the upper bounds and constraints. With ``bounds=phi`` the draws are those of
+    ``WeightNoise(phi)`` (raw weights uniform within ``+-phi`` of nominal, renormalised in
+    each group), whose support is exactly that set however thin it is."""
     k = len(space.nodes)
     out = np.empty((0, k))
     drawn = 0
@@ -490,6 +496,11 @@ def _draw(space: _Space, rng: np.random.Generator, m: int) -> FloatArray:
         size = max(64, 2 * (m - len(out)))
         S = np.empty((size, k))
         for g in space.groups:
+            if space.phi is not None:
+                raw = space.nominal[g] * (1.0 + rng.uniform(-space.phi, space.phi,
+                                                            size=(size, len(g))))
+                S[:, g] = raw / raw.sum(axis=1, keepdims=True)
+                continue
             free = 1.0 - space.low[g].sum()
             S[:, g] = space.low[g] + free * rng.dirichlet(np.ones(len(g)), size=size)
         drawn += size
