@@ -8,6 +8,7 @@
 """
 
 from spindex import analysis, datasets, panel, plot, weighting
+from spindex.analysis.change import ChangeExplanation, explain_change
 from spindex.analysis.correlation import (
     Correlations,
     correlation_matrix,
@@ -21,6 +22,7 @@ from spindex.analysis.dominance import (
     dominance_matrix,
     simplex_share,
 )
+from spindex.analysis.flip import FlipResult, nearest_flip, nearest_top_change
 from spindex.analysis.importance import (
     ImportanceResult,
     OptimizedWeights,
@@ -28,6 +30,7 @@ from spindex.analysis.importance import (
     optimize_weights,
 )
 from spindex.analysis.infer_weights import InferredWeights, infer_weights
+from spindex.analysis.rank_bounds import RankBounds, rank_bounds
 from spindex.analysis.removal import RemovalResult, remove_indicators
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
 from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
@@ -120,6 +123,7 @@ __all__ = [
     "Borda",
     "BoundedSimplex",
     "BoxCox",
+    "ChangeExplanation",
     "CompositeIndex",
     "Copeland",
     "Correlations",
@@ -134,6 +138,7 @@ __all__ = [
     "DyadicAggregate",
     "ElcanoIndex",
     "ElcanoWorkbook",
+    "FlipResult",
     "FractionOfMax",
     "Framework",
     "FrameworkError",
@@ -167,6 +172,7 @@ __all__ = [
     "ParameterError",
     "PercentileRank",
     "Rank",
+    "RankBounds",
     "RemovalResult",
     "SMAAResult",
     "Scaled",
@@ -196,18 +202,22 @@ __all__ = [
     "dominance",
     "dominance_matrix",
     "exchange_rates",
+    "explain_change",
     "explore",
     "explore_html",
     "export_tables",
     "group_pca",
     "importance",
     "infer_weights",
+    "nearest_flip",
+    "nearest_top_change",
     "optimize_weights",
     "panel",
     "panel_from_long",
     "panel_to_long",
     "per_target",
     "plot",
+    "rank_bounds",
     "read_elcano",
     "remove_indicators",
     "report",
