@@ -1,4 +1,6 @@
-"""China vs Japan on Elcano's soft dimension, 1990-2021: ``make demo-elcano`` / ``spindex demo --elcano``.
+"""China vs Japan on Elcano's soft dimension, 1990-2021: ``make demo-elcano``.
+
+``spindex demo --elcano`` runs it from the command line.
 
 The second demo answers the China-or-Japan question over time on a published panel, the
 soft dimension of the Elcano Global Presence Index (``datasets.load("elcano")``), with the
@@ -16,7 +18,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 import pandas as pd
 
@@ -135,7 +137,8 @@ def elcano_answer(n: int = N_DRAWS, seed: int = 0) -> ElcanoAnswer:
     ua = uncertainty_panel(model, cj, weights=0.25, n=n, seed=seed)
     rows = []
     for year in scores.index:
-        share = dominance(model, cj.xs(year, level="year"), "China", "Japan").share
+        share = dominance(model, cast(pd.DataFrame, cj.xs(year, level="year")),
+                          "China", "Japan").share
         counts = ua[year].rank_counts
         pm25 = float(counts.loc["China", 1] / counts.loc["China"].sum())
         verdict = ("Japan in every draw" if pm25 == 0 else
@@ -148,7 +151,7 @@ def elcano_answer(n: int = N_DRAWS, seed: int = 0) -> ElcanoAnswer:
     leads = cjt["gap"] >= 0
     return ElcanoAnswer(
         scores=scores, china_japan=cjt,
-        overtakes=int(leads.idxmax()) if leads.any() else None,
+        overtakes=int(cjt.index[leads.to_numpy().argmax()]) if leads.any() else None,
         leads_since=_since(leads),
         simplex_majority_since=_since(cjt["simplex_share"] > 0.5),
         undecided=[int(t) for t in cjt.index[(cjt["share_pm25"] > 0) & (cjt["share_pm25"] < 1)]],
@@ -209,10 +212,12 @@ def run_elcano_demo(output_dir: str | Path = "spindex-demo-elcano",
     out.write(f"Under Elcano's weights China overtakes Japan in {ans.overtakes}")
     if fallback:
         out.write(f", falls behind again in {_ranges(fallback)}")
-    out.write(f" and leads in every year since {ans.leads_since}.\n")
+    out.write(f" and leads in every year since {ans.leads_since}.\n" if ans.leads_since else
+              " but does not lead in the last year.\n")
+    last = int(cj.index[-1])
     out.write(f"Over all soft weightings China leads on more than half of them in every year since "
-              f"{ans.simplex_majority_since}; in 2021 Japan still leads on "
-              f"{1 - cj.loc[2021, 'simplex_share']:.0%} of them.\n")
+              f"{ans.simplex_majority_since}; in {last} Japan still leads on "
+              f"{1 - float(cj['simplex_share'].iloc[-1]):.0%} of them.\n")
     out.write(f"The data cannot decide (the order depends on the weights within +-25 %) in "
               f"{_ranges(ans.undecided)}: {len(ans.undecided)} of {len(cj)} years. Outside "
               "them every draw agrees: Japan before, China after.\n")
