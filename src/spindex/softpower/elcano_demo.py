@@ -151,7 +151,7 @@ def elcano_answer(n: int = N_DRAWS, seed: int = 0) -> ElcanoAnswer:
     leads = cjt["gap"] >= 0
     return ElcanoAnswer(
         scores=scores, china_japan=cjt,
-        overtakes=int(cjt.index[leads.to_numpy().argmax()]) if leads.any() else None,
+        overtakes=int(cjt.index[int(leads.to_numpy().argmax())]) if leads.any() else None,
         leads_since=_since(leads),
         simplex_majority_since=_since(cjt["simplex_share"] > 0.5),
         undecided=[int(t) for t in cjt.index[(cjt["share_pm25"] > 0) & (cjt["share_pm25"] < 1)]],
