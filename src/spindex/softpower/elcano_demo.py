@@ -132,6 +132,7 @@ def elcano_answer(n: int = N_DRAWS, seed: int = 0) -> ElcanoAnswer:
     scores = score_panel(model, six).period_scores().loc[list(COUNTRIES)]
     scores = scores.rename(index=COUNTRIES).T
     scores.index.name = "year"
+    scores.columns.name = None
     # Only China and Japan go into the Monte Carlo: rank 1 of two is "China >= Japan".
     cj = data[units.isin(["China", "Japan"])]
     ua = uncertainty_panel(model, cj, weights=0.25, n=n, seed=seed)
