@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test test-deep lint typecheck pytest docs bench clean
+.PHONY: setup demo demo-elcano test test-deep lint typecheck pytest docs bench clean
 
 $(STAMP): pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "spindex needs Python >= 3.11; set PYTHON=python3.11 or newer"'
@@ -17,6 +17,10 @@ setup: $(STAMP)
 
 demo: setup
 	$(PY) -m spindex demo
+
+# China vs Japan 1990-2021 on the soft dimension of the Elcano Global Presence Index.
+demo-elcano: setup
+	$(PY) -m spindex demo --elcano
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks conftest.py

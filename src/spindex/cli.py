@@ -10,7 +10,8 @@ Commands
 ``report``
     Write the self-contained HTML report of a model (and of its analyses).
 ``demo``
-    Run the demonstration on the bundled data.
+    Run the demonstration on the bundled data (``--elcano``: China vs Japan 1990-2021 on
+    Elcano's soft dimension).
 
 Method options take a name with optional parameters after a colon, separated by commas:
 ``minmax``, ``minmax:low=1,high=100``, ``generalized:p=0.5``, ``group_mean:EurAsia_group``.
@@ -707,9 +708,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    if args.elcano:
+        from spindex.softpower.elcano_demo import run_elcano_demo
+
+        run_elcano_demo(args.output or "spindex-demo-elcano")
+        return 0
     from spindex.softpower.demo import run_demo
 
-    run_demo(args.output)
+    run_demo(args.output or "spindex-demo")
     return 0
 
 
@@ -998,7 +1004,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the demonstration on bundled data",
                           formatter_class=fmt)
-    demo.add_argument("--output", default="spindex-demo", help="folder for the tables")
+    demo.add_argument("--output", default=None,
+                      help="folder for the tables (default: spindex-demo, or "
+                           "spindex-demo-elcano with --elcano)")
+    demo.add_argument("--elcano", action="store_true",
+                      help="China vs Japan 1990-2021 on the soft dimension of the Elcano "
+                           "Global Presence Index instead")
     demo.set_defaults(func=_cmd_demo)
     return parser
 
