@@ -27,6 +27,7 @@ import numpy as np
 from spindex.errors import ParameterError, SpindexError, SpindexTypeError
 
 __all__ = [
+    "ParameterTypeError",
     "SeedLike",
     "check_count",
     "check_executor",
@@ -47,8 +48,20 @@ _SEED_BITS = 256
 
 #: Share of the available memory one analysis may take for its results.
 _MEMORY_SHARE = 0.8
+#: Requests this small are never refused.
+_ALWAYS_FITS = 64 * 1024**2
 #: Used when the available memory cannot be read at all.
 _FALLBACK_LIMIT = 2 * 1024**3
+
+
+class ParameterTypeError(ParameterError, SpindexTypeError):
+    """A run parameter (seed, count, flag, executor) of the wrong type.
+
+    Both a :class:`~spindex.errors.ParameterError` (a ``ValueError``) and a
+    :class:`~spindex.errors.SpindexTypeError` (a ``TypeError``), as scikit-learn's
+    ``InvalidParameterError`` is: code that catches either keeps working, whether it expected
+    ``n=3.0`` to be a bad value or a bad type.
+    """
 
 
 def _shown(value: Any) -> str:
@@ -77,7 +90,7 @@ def check_seed(seed: Any, owner: str) -> np.random.SeedSequence:
 
     Raises
     ------
-    SpindexTypeError
+    ParameterTypeError
         For a bool, float, str, Generator or any other type.
     ParameterError
         For a negative integer or one of more than 256 bits.
@@ -92,7 +105,7 @@ def check_seed(seed: Any, owner: str) -> np.random.SeedSequence:
                              np.random.RandomState)):
             hint = (" A Generator is refused: drawing from it would change your generator and "
                     "the run could not be repeated from the seed the result records.")
-        raise SpindexTypeError(
+        raise ParameterTypeError(
             f"The 'seed' parameter of {owner} must be None, a non-negative integer or a "
             f"numpy.random.SeedSequence. Got {_shown(seed)} ({type(seed).__name__}) instead."
             + hint
@@ -127,7 +140,7 @@ def child_sequence(root: np.random.SeedSequence, *key: int) -> np.random.SeedSeq
 def check_flag(value: Any, name: str, owner: str) -> bool:
     """A boolean option: ``True`` or ``False`` (numpy bools too), nothing else."""
     if not isinstance(value, (bool, np.bool_)):
-        raise SpindexTypeError(
+        raise ParameterTypeError(
             f"The '{name}' parameter of {owner} must be True or False. Got {_shown(value)} "
             "instead."
         )
@@ -142,13 +155,13 @@ def check_count(
 
     Raises
     ------
-    SpindexTypeError
+    ParameterTypeError
         If ``value`` is not an integer (a float such as ``1e4`` included: say ``10_000``).
     ParameterError
         If it is out of range.
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise SpindexTypeError(
+        raise ParameterTypeError(
             f"The '{name}' parameter of {owner} must be an {what} >= {minimum}. Got "
             f"{_shown(value)} ({type(value).__name__}) instead."
         )
@@ -210,6 +223,8 @@ def check_memory(
     limit : int, optional
         Default :func:`memory_limit`.
     """
+    if needed <= _ALWAYS_FITS and limit is None:
+        return  # not worth reading the system's memory figures (samplers call this per chunk)
     cap = memory_limit() if limit is None else limit
     if needed > cap:
         raise ParameterError(
@@ -222,7 +237,7 @@ def check_executor(executor: Any, owner: str) -> Executor | None:
     """``None`` or a :class:`concurrent.futures.Executor`, refused up front otherwise."""
     if executor is None or isinstance(executor, Executor):
         return executor
-    raise SpindexTypeError(
+    raise ParameterTypeError(
         f"The 'executor' parameter of {owner} must be None or a concurrent.futures.Executor "
         "(a ThreadPoolExecutor, a ProcessPoolExecutor, or client.get_executor() of a dask "
         f"client). Got {_shown(executor)} ({type(executor).__name__}) instead."

@@ -409,6 +409,8 @@ def uncertainty(
         shift_sum += stats.shift_sum
         shift_count += stats.shift_count
         if shifts is not None and sampled is not None and all_choices is not None:
+            assert stats.rank_shift is not None and stats.weights is not None
+            assert stats.choices is not None
             shifts[rows] = stats.rank_shift
             sampled[rows] = stats.weights
             all_choices[rows] = stats.choices
