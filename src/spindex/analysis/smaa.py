@@ -197,7 +197,7 @@ def _bounded_draws(
             f"{low.sum():.6g} and the upper bounds to {high.sum():.6g}, but the shares sum to 1. "
             "Loosen the bounds."
         )
-    if free <= 1e-12:
+    if free <= 1e-12 or n == 0:
         return np.tile(low, (n, 1))
     cap = (high - low) / free
     if np.all(cap >= 1.0):

@@ -68,15 +68,20 @@ def saltelli_design(
     return _design(n, dims, check_seed(seed, "saltelli_design"), "saltelli_design")
 
 
-def _design(
-    n: Any, dims: Any, seed_seq: np.random.SeedSequence, owner: str
-) -> tuple[FloatArray, FloatArray]:
+def _check_n(n: Any, owner: str) -> int:
     n = check_count(n, "n", owner, minimum=2, what="integer power of two")
     if n & (n - 1):
         raise ParameterError(
             f"The 'n' parameter of {owner} must be a power of two >= 2 for the balance of the "
             f"Sobol' design (e.g. 2**12). Got {n} instead."
         )
+    return n
+
+
+def _design(
+    n: Any, dims: Any, seed_seq: np.random.SeedSequence, owner: str
+) -> tuple[FloatArray, FloatArray]:
+    n = _check_n(n, owner)
     dims = check_count(dims, "dims", owner)
     # A copy of the sequence: the scrambler spawns from it, which must not change the
     # caller's SeedSequence (the same one passed again gives the same design).
@@ -358,7 +363,7 @@ def sobol(
     seed_seq = check_seed(seed, owner)
     executor = check_executor(executor, owner)
     progress = check_flag(progress, "progress", owner)
-    n = check_count(n, "n", owner, minimum=2, what="integer power of two")
+    n = _check_n(n, owner)
     fw = model.framework
     switch_set = SwitchSet.build(model, switches)
     varying = sampler.varying(fw) if sampler is not None else ()
