@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
+import sys
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -39,6 +40,7 @@ __all__ = [
     "executor_failure",
     "memory_limit",
     "seed_record",
+    "user_stacklevel",
 ]
 
 SeedLike = int | np.integer | np.random.SeedSequence | None
@@ -308,3 +310,18 @@ def executor_failure(exc: BaseException, owner: str, block: int, runs: str) -> S
         f"The executor of {owner} failed on {where}: {type(exc).__name__}: {exc}. Pass a live "
         "executor, or run without executor to see the error where it happens."
     )
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first caller outside spindex.
+
+    An analysis may be called by the user or by another part of spindex (the command line,
+    the report); the warning belongs to the user's line either way.
+    """
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level

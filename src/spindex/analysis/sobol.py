@@ -22,6 +22,7 @@ from spindex.analysis._runs import (
     check_seed,
     child_sequence,
     seed_record,
+    user_stacklevel,
 )
 from spindex.analysis._variants import SwitchSet
 from spindex.analysis.sampling import WeightNoise, as_sampler
@@ -335,10 +336,15 @@ def sobol(
     >>> data = sp.datasets.load("asem")
     >>> model = sp.CompositeIndex(sp.Framework.from_table(sp.datasets.load_framework("asem")),
     ...                           normalize=sp.MinMax(1, 100))
-    >>> sa = sp.sobol(model, data, weights=sp.WeightNoise(0.25, levels=[2, 3]),
-    ...               aggregate=["arithmetic", "geometric"], n=1024, seed=2)
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     sa = sp.sobol(model, data, weights=sp.WeightNoise(0.25, levels=[2, 3]),
+    ...                   aggregate=["arithmetic", "geometric"], n=1024, seed=2)
     >>> sa.inputs
     ('Conn', 'Sust', 'Index', 'aggregate')
+    >>> str(caught[0].message)[:60]  # the leaders' ranks never move: NaN rank indices
+    'The rank of 2 unit(s) never varies over the 6,144 runs (DEU,'
     """
     if not isinstance(model, CompositeIndex):
         raise SpindexTypeError(f"model must be a CompositeIndex; got {type(model).__name__}.")
@@ -540,7 +546,7 @@ def _warn_constant(f_A: FloatArray, f_B: FloatArray, units: list[str], runs: int
     if still[2 * k]:
         parts.append("R_S (the mean rank shift) never varies either: its indices are NaN.")
     if parts:
-        warnings.warn(" ".join(parts), SpindexWarning, stacklevel=3)
+        warnings.warn(" ".join(parts), SpindexWarning, stacklevel=user_stacklevel())
 
 
 def _warn_collapsed(varying: Sequence[str], groups: Any, inputs: list[_Input]) -> None:
@@ -555,5 +561,5 @@ def _warn_collapsed(varying: Sequence[str], groups: Any, inputs: list[_Input]) -
             f"'{name}') a single input '{name}': its indices say how much they matter "
             "together, not which of them matters. Pass groups=None for one input per weight, "
             "or a mapping of your own groups.",
-            SpindexWarning, stacklevel=3,
+            SpindexWarning, stacklevel=user_stacklevel(),
         )
