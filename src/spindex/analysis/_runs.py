@@ -29,7 +29,6 @@ from spindex.errors import ParameterError, SpindexError, SpindexTypeError
 
 __all__ = [
     "ParameterTypeError",
-    "SeedLike",
     "check_count",
     "check_executor",
     "check_flag",
@@ -43,7 +42,6 @@ __all__ = [
     "user_stacklevel",
 ]
 
-SeedLike = int | np.integer | np.random.SeedSequence | None
 
 #: Largest accepted integer seed: 256 bits is twice the entropy numpy draws for ``None``.
 _SEED_BITS = 256
