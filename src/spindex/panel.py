@@ -38,6 +38,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 import numpy as np
 import pandas as pd
 
+from spindex.analysis._runs import check_seed, seed_record
 from spindex.analysis._variants import label
 from spindex.analysis.smaa import smaa
 from spindex.analysis.uncertainty import uncertainty
@@ -1098,6 +1099,10 @@ def _per_period(
     period: Hashable | None, unit: Hashable | None, normalize_across: object,
     impute_time: Any, kwargs: dict[str, Any],
 ) -> PanelAnalysis:
+    # One seed for every period (common random numbers), checked before any work; without
+    # one, the entropy drawn here is shared, so that the periods still see the same draws.
+    sequence = check_seed(kwargs.get("seed"), owner)
+    kwargs = {**kwargs, "seed": seed_record(kwargs.get("seed"), sequence)}
     prep = _prepare_panel(model, data, period, unit, normalize_across, impute_time, owner)
     results: dict[Any, Any] = {}
     for t, p in enumerate(prep.panel.periods):
@@ -1127,7 +1132,9 @@ def uncertainty_panel(
         Passed to :func:`~spindex.analysis.uncertainty.uncertainty` (``weights``, ``n``,
         ``seed``, ``executor``, switches such as ``normalize=[...]``). Every period uses
         the same ``seed``, hence the same weight draws (common random numbers), so that
-        differences between periods come from the data, not from sampling. With pooled
+        differences between periods come from the data, not from sampling; without a
+        seed, one entropy is drawn for all periods (and recorded in each result's
+        ``seed``). The seed is checked before any period is prepared. With pooled
         normalisation each ``normalize`` alternative is fitted on the pooled table too;
         switching a preparation step (denominate, impute, screen, treat) is refused.
 
@@ -1174,7 +1181,9 @@ def smaa_panel(
         As for :func:`score_panel`.
     **kwargs
         Passed to :func:`~spindex.analysis.smaa.smaa` (``n``, ``seed``, ``weights``,
-        ``level``, ...). Every period uses the same ``seed`` (common random numbers).
+        ``level``, ...). Every period uses the same ``seed`` (common random numbers; without
+        one, a single entropy is drawn for all periods and recorded in each result's
+        ``seed``). The seed is checked before any period is prepared.
 
     Returns
     -------

@@ -218,7 +218,8 @@ def test_task_pickles() -> None:
 def test_bad_input(asem_framework, asem_data) -> None:
     with pytest.raises(SpindexTypeError, match="CompositeIndex"):
         smaa(FW, DATA)  # type: ignore[arg-type]
-    with pytest.raises(ParameterError, match="n must be a positive"):
+    with pytest.raises(ParameterError,
+                       match=r"'n' parameter of smaa must be an integer >= 1\. Got 0 "):
         smaa(MODEL, DATA, n=0)
     with pytest.raises(SpindexTypeError, match="weights must be None"):
         smaa(MODEL, DATA, weights="uniform")  # type: ignore[arg-type]

@@ -126,7 +126,8 @@ class TestBadInput:
             run(weights=sp.WeightNoise(0.2, levels=[5]))
 
     def test_n(self) -> None:
-        with pytest.raises(ParameterError, match="n must be"):
+        with pytest.raises(ParameterError,
+                           match=r"'n' parameter of uncertainty must be an integer >= 2\. Got 1 "):
             run(weights=0.2, n=1)
 
     def test_failing_alternative_is_named_before_sampling(self) -> None:

@@ -32,7 +32,13 @@ import numpy as np
 import pandas as pd
 
 from spindex._ranking import rank_rows, sorted_ranks
-from spindex.errors import ParameterError, SpindexError, SpindexTypeError
+from spindex.analysis._runs import (
+    check_executor,
+    check_picklable,
+    child_sequence,
+    executor_failure,
+)
+from spindex.errors import ParameterError, SpindexError
 from spindex.methods._base import FloatArray
 from spindex.model import CompositeIndex
 
@@ -64,8 +70,7 @@ def chunk_generator(seed: int | np.random.SeedSequence | None, chunk: int) -> np
     draws it and in whatever order.
     """
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    child = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, chunk))
-    return np.random.Generator(np.random.PCG64(child))
+    return np.random.Generator(np.random.PCG64(child_sequence(root, chunk)))
 
 
 def _block_chunks(n: int, block_size: int) -> list[list[tuple[int, int, int]]]:
@@ -77,12 +82,17 @@ def _block_chunks(n: int, block_size: int) -> list[list[tuple[int, int, int]]]:
     return [chunks[i:i + per_block] for i in range(0, len(chunks), per_block)]
 
 
+def _runs(block: Sequence[tuple[int, int, int]]) -> str:
+    return f"runs {block[0][1]:,} to {block[-1][2] - 1:,}"
+
+
 def map_chunks(
     task: Callable[[Sequence[tuple[int, int, int]]], list[R]],
     n: int,
     *,
     block_size: int,
     executor: Executor | None = None,
+    owner: str = "the analysis",
 ) -> Iterator[R]:
     """Run ``task`` on blocks of chunks and yield its per-chunk results in chunk order.
 
@@ -98,30 +108,61 @@ def map_chunks(
     executor : concurrent.futures.Executor, optional
         Runs the blocks (for example ``client.get_executor()`` of a dask client); by default
         they run here, one after the other.
+    owner : str
+        The public function, named in the errors.
 
     Yields
     ------
     object
         The per-chunk results, in chunk order, so that reductions are deterministic.
+
+    Raises
+    ------
+    SpindexTypeError
+        If ``executor`` is not an Executor.
+    ParameterError
+        If the executor is shut down, breaks (a worker dies) or cannot pickle the task: the
+        message names the block and the fix. Errors of the analysis itself (a
+        :class:`~spindex.errors.SpindexError` raised in a worker) pass through unchanged.
     """
     blocks = _block_chunks(n, block_size)
     if executor is None:
         for block in blocks:
             yield from task(block)
         return
-    if not isinstance(executor, Executor):
-        raise SpindexTypeError(
-            "executor must be a concurrent.futures.Executor (for dask: client.get_executor()); "
-            f"got {type(executor).__name__}."
-        )
+    check_executor(executor, owner)
+    check_picklable(task, executor, owner)
     # A bounded window of blocks in flight keeps memory flat in n on any executor.
-    pending: deque[Future[list[R]]] = deque()
-    for block in blocks:
-        pending.append(executor.submit(task, block))
-        if len(pending) >= _WINDOW:
-            yield from pending.popleft().result()
-    while pending:
-        yield from pending.popleft().result()
+    pending: deque[tuple[int, Future[list[R]]]] = deque()
+
+    def submit(i: int) -> None:
+        try:
+            pending.append((i, executor.submit(task, blocks[i])))
+        except SpindexError:
+            raise
+        except Exception as exc:
+            raise executor_failure(exc, owner, i, _runs(blocks[i])) from exc
+
+    def collect() -> list[R]:
+        i, future = pending.popleft()
+        try:
+            return future.result()
+        except SpindexError:
+            raise
+        except Exception as exc:
+            raise executor_failure(exc, owner, i, _runs(blocks[i])) from exc
+
+    try:
+        for i in range(len(blocks)):
+            submit(i)
+            if len(pending) >= _WINDOW:
+                yield from collect()
+        while pending:
+            yield from collect()
+    finally:
+        # After a failure (or an abandoned run), the blocks not yet started are not needed.
+        for _, future in pending:
+            future.cancel()
 
 
 # ---------------------------------------------------------------- the compiled model

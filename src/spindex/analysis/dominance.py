@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from spindex.analysis._engine import CompiledModel, chunk_generator, map_chunks
+from spindex.analysis._runs import check_count, check_executor, check_seed, seed_record
 from spindex.analysis.sampling import UniformSimplex
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
 from spindex.framework import Framework
@@ -274,16 +275,21 @@ def _check_units(units: pd.Index, *labels: Hashable) -> list[int]:
     return out
 
 
-def _check_run(method: Any, n: Any, block_size: Any) -> None:
-    if method not in ("exact", "monte_carlo"):
+def _check_run(
+    method: Any, n: Any, block_size: Any, seed: Any, executor: Any, owner: str
+) -> tuple[int, int, np.random.SeedSequence | None]:
+    """The run parameters, checked; the seed sequence only for the Monte Carlo path (the
+    exact path draws nothing, so it needs no seed, but a bad one is still refused)."""
+    if not isinstance(method, str) or method not in ("exact", "monte_carlo"):
         raise ParameterError(
-            f"The 'method' parameter of dominance must be one of {{'exact', 'monte_carlo'}}. "
+            f"The 'method' parameter of {owner} must be one of {{'exact', 'monte_carlo'}}. "
             f"Got {method!r} instead."
         )
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ParameterError(f"n must be a positive number of draws; got {n!r}.")
-    if isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)):
-        raise SpindexTypeError(f"block_size must be an int; got {block_size!r}.")
+    n = check_count(n, "n", owner)
+    block_size = check_count(block_size, "block_size", owner)
+    seed_seq = check_seed(seed, owner)
+    check_executor(executor, owner)
+    return n, block_size, seed_seq if method == "monte_carlo" else None
 
 
 # --------------------------------------------------------------------- evaluation helpers
@@ -439,17 +445,17 @@ def _monte_carlo(
     sel: _Selection,
     pair: tuple[int, int] | None,
     n: int,
-    seed: int | np.random.SeedSequence | None,
+    seed_seq: np.random.SeedSequence,
     executor: Executor | None,
     block_size: int,
-) -> tuple[np.ndarray, int]:
-    seed_seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    owner: str,
+) -> np.ndarray:
     task = _Task(compiled, UniformSimplex(nodes=sel.nodes), seed_seq, pair)
     total: np.ndarray | None = None
-    for counts in map_chunks(task, n, block_size=int(block_size), executor=executor):
+    for counts in map_chunks(task, n, block_size=block_size, executor=executor, owner=owner):
         total = counts if total is None else total + counts
     assert total is not None
-    return total, int(seed_seq.entropy)  # type: ignore[arg-type]
+    return total
 
 
 # ------------------------------------------------------------------------ the result
@@ -476,8 +482,9 @@ class DominanceResult:
         Monte Carlo standard error ``sqrt(share (1 - share) / n)``; ``None`` when exact.
     n : int or None
         Number of Monte Carlo draws (``None`` when exact).
-    seed : int or None
-        Entropy of the seed that reproduces the draws (``None`` when exact).
+    seed : int, numpy.random.SeedSequence or None
+        The seed that reproduces the draws (the entropy drawn when none was given; ``None``
+        when exact).
     root : str
         The index node whose scores are compared.
     groups : tuple of tuple of str
@@ -505,7 +512,7 @@ class DominanceResult:
     method: str
     standard_error: float | None
     n: int | None
-    seed: int | None
+    seed: int | np.random.SeedSequence | None
     root: str
     groups: tuple[tuple[str, ...], ...]
     parents: tuple[str, ...]
@@ -652,18 +659,19 @@ class DominanceResult:
 # ------------------------------------------------------------------------ public API
 def _prepare(
     model: Any, data: Any, level: int | str | None, node: str | None, method: Any, n: Any,
-    block_size: Any,
-) -> tuple[_Selection, CompiledModel, pd.Index]:
+    block_size: Any, seed: Any, executor: Any, owner: str,
+) -> tuple[_Selection, CompiledModel, pd.Index, tuple[int, int, np.random.SeedSequence | None]]:
     if not isinstance(model, CompositeIndex):
         raise SpindexTypeError(
             f"model must be a CompositeIndex; got {type(model).__name__}."
         )
     if not isinstance(data, pd.DataFrame):
         raise SpindexTypeError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
-    _check_run(method, n, block_size)
+    run = _check_run(method, n, block_size, seed, executor, owner)
     sel = _select(model.framework, level, node)
     compiled = CompiledModel([model], data, sel.nodes)
-    return sel, compiled, pd.Index(compiled.units, name=compiled.nominal_scores[0].index.name)
+    units = pd.Index(compiled.units, name=compiled.nominal_scores[0].index.name)
+    return sel, compiled, units, run
 
 
 def _require_scores(compiled: CompiledModel, units: pd.Index, labels: Sequence[Any]) -> None:
@@ -743,9 +751,11 @@ def dominance(
         share from ``n`` draws with the compiled model, for any power-mean model.
     n : int, default 10000
         Monte Carlo draws (the standard error is at most ``0.5 / sqrt(n)``).
-    seed : int or numpy.random.SeedSequence, optional
-        Seed of the Monte Carlo streams: the same seed gives the same estimate whatever
-        ``block_size`` and ``executor``.
+    seed : None, int or numpy.random.SeedSequence, optional
+        Seed of the Monte Carlo streams (a non-negative integer or a SeedSequence; a
+        Generator is refused, as it could not be recorded): the same seed gives the same
+        estimate whatever ``block_size`` and ``executor``. Without one, fresh entropy is
+        drawn and recorded in :attr:`DominanceResult.seed`.
     executor : concurrent.futures.Executor, optional
         Runs Monte Carlo blocks in parallel (a process pool, a dask client's executor).
     block_size : int, default 16384
@@ -759,7 +769,11 @@ def dominance(
     ------
     ParameterError
         If ``a`` or ``b`` is not a unit of the data or they are the same, the level has a
-        single node or only part of a group of siblings, or ``method`` or ``n`` is invalid.
+        single node or only part of a group of siblings, or ``method``, ``n``,
+        ``block_size`` or ``seed`` is invalid; if the executor is shut down, breaks or
+        cannot pickle the model (the message names the block).
+    SpindexTypeError
+        If ``n``, ``block_size``, ``seed`` or ``executor`` has the wrong type.
     MethodError
         If ``method="exact"`` and the index is not affine in the weights, or the level has
         several groups of siblings: the message points to ``method="monte_carlo"``.
@@ -794,7 +808,8 @@ def dominance(
     Japan scores at least as high as China whenever Opinion weighs at least 0.5714
     (as a share of Opinion + Aid), i.e. Aid at most 0.4286; below that, China leads.
     """
-    sel, compiled, units = _prepare(model, data, level, node, method, n, block_size)
+    sel, compiled, units, (n, block_size, seed_seq) = _prepare(
+        model, data, level, node, method, n, block_size, seed, executor, "dominance")
     ia, ib = _check_units(units, a, b)
     if ia == ib:
         raise ParameterError(
@@ -820,13 +835,15 @@ def dominance(
         share = float(simplex_share(thresholds["vertex_gap"].to_numpy()))
         se: float | None = None
         n_used: int | None = None
-        entropy: int | None = None
+        entropy: int | np.random.SeedSequence | None = None
     else:
-        count, entropy = _monte_carlo(compiled, sel, (ia, ib), int(n), seed, executor,
-                                      block_size)
-        share = float(count) / int(n)
-        se = float(np.sqrt(share * (1.0 - share) / int(n)))
-        n_used = int(n)
+        assert seed_seq is not None
+        count = _monte_carlo(compiled, sel, (ia, ib), n, seed_seq, executor, block_size,
+                             "dominance")
+        entropy = seed_record(seed, seed_seq)
+        share = float(count) / n
+        se = float(np.sqrt(share * (1.0 - share) / n))
+        n_used = n
     return DominanceResult(
         a=a, b=b, share=share, method=method, standard_error=se, n=n_used, seed=entropy,
         root=root, groups=sel.groups, parents=sel.parents, nominal_gap=gap,
@@ -884,7 +901,8 @@ def dominance_matrix(
     Japan  0.429  1.000  1.000
     Korea  0.222  0.000  1.000
     """
-    sel, compiled, units = _prepare(model, data, level, node, method, n, block_size)
+    sel, compiled, units, (n, block_size, seed_seq) = _prepare(
+        model, data, level, node, method, n, block_size, seed, executor, "dominance_matrix")
     _require_scores(compiled, units, list(units))
     reasons = _nonlinearity(model, compiled.nominal_scores[0], sel, list(units))
     _exact_or_explain(sel, reasons, method)
@@ -896,9 +914,11 @@ def dominance_matrix(
         gaps = vertex.T[:, None, :] - vertex.T[None, :, :]  # a x b x vertices
         share = simplex_share(gaps.reshape(k * k, -1)).reshape(k, k)
     else:
-        counts, entropy = _monte_carlo(compiled, sel, None, int(n), seed, executor, block_size)
-        share = counts / int(n)
-        attrs.update(n=int(n), seed=entropy)
+        assert seed_seq is not None
+        counts = _monte_carlo(compiled, sel, None, n, seed_seq, executor, block_size,
+                              "dominance_matrix")
+        share = counts / n
+        attrs.update(n=n, seed=seed_record(seed, seed_seq))
     out = pd.DataFrame(share, index=units.rename("a"), columns=units.rename("b"))
     out.attrs.update(attrs)
     return out

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from spindex.analysis._runs import check_count, check_memory, check_seed
 from spindex.errors import ParameterError, SpindexTypeError
 from spindex.framework import Framework
 from spindex.methods._base import FloatArray
@@ -121,9 +122,32 @@ class WeightSampler:
         """Codes of the nodes whose weights this sampler varies."""
         return _varying(fw, self.levels, self.nodes)
 
-    def draw(self, fw: Framework, rng: np.random.Generator, n: int) -> FloatArray:
-        """Draw ``n`` weight vectors: an array (n, len(fw.codes)) of raw weights."""
+    def draw(self, fw: Framework, rng: Any, n: int) -> FloatArray:
+        """Draw ``n`` weight vectors: an array (n, len(fw.codes)) of raw weights.
+
+        ``rng`` is a :class:`numpy.random.Generator` (consumed, as a generator is meant to
+        be) or a seed: None, a non-negative integer or a SeedSequence. Subclasses call
+        :meth:`_arguments` first, which checks all three arguments.
+        """
         raise NotImplementedError
+
+    def _arguments(self, fw: Any, rng: Any, n: Any) -> tuple[np.random.Generator, int]:
+        """The generator and count of a draw, checked before anything is allocated."""
+        owner = f"{type(self).__name__}.draw"
+        if not isinstance(fw, Framework):
+            raise SpindexTypeError(
+                f"The 'fw' parameter of {owner} must be a Framework. Got "
+                f"{type(fw).__name__} instead."
+            )
+        if not isinstance(rng, np.random.Generator):
+            rng = np.random.Generator(np.random.PCG64(check_seed(rng, owner)))
+        count = check_count(n, "n", owner, minimum=0)
+        check_memory(
+            16.0 * count * len(fw.codes), owner,
+            f"n = {count:,} weight vectors of {len(fw.codes)} nodes (float64, and a copy)",
+            "Draw in chunks: call draw repeatedly with a smaller n on the same generator.",
+        )
+        return rng, count
 
     def _base(self, fw: Framework, n: int) -> FloatArray:
         return np.tile(_nominal(fw), (n, 1))
@@ -163,8 +187,9 @@ class WeightNoise(WeightSampler):
                 f"phi must be in [0, 1) so that every weight stays positive; got {self.phi}."
             )
 
-    def draw(self, fw: Framework, rng: np.random.Generator, n: int) -> FloatArray:
-        """Draw ``n`` weight vectors."""
+    def draw(self, fw: Framework, rng: Any, n: int) -> FloatArray:
+        """Draw ``n`` weight vectors (``rng``: a Generator or a seed)."""
+        rng, n = self._arguments(fw, rng, n)
         W = self._base(fw, n)
         cols = self._columns(fw)
         W[:, cols] *= 1.0 + rng.uniform(-self.phi, self.phi, size=(n, len(cols)))
@@ -192,11 +217,22 @@ class DirichletWeights(WeightSampler):
     concentration: float = 10.0
 
     def __post_init__(self) -> None:
-        if not float(self.concentration) > 0:
-            raise ParameterError(f"concentration must be positive; got {self.concentration}.")
+        c = self.concentration
+        if isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, float, np.integer,
+                                                                  np.floating)):
+            raise SpindexTypeError(
+                f"The 'concentration' parameter of DirichletWeights must be a positive number. "
+                f"Got {c!r} ({type(c).__name__}) instead."
+            )
+        if not 0 < float(c) < np.inf:
+            raise ParameterError(
+                f"The 'concentration' parameter of DirichletWeights must be a positive finite "
+                f"number. Got {c!r} instead."
+            )
 
-    def draw(self, fw: Framework, rng: np.random.Generator, n: int) -> FloatArray:
-        """Draw ``n`` weight vectors."""
+    def draw(self, fw: Framework, rng: Any, n: int) -> FloatArray:
+        """Draw ``n`` weight vectors (``rng``: a Generator or a seed)."""
+        rng, n = self._arguments(fw, rng, n)
         W = self._base(fw, n)
         nw = fw.normalized_weights()
         for group in _sibling_groups(fw, self.varying(fw), whole=True):
@@ -220,8 +256,9 @@ class UniformSimplex(WeightSampler):
     The SMAA convention when nothing is known about the weights (Lahdelma and Salminen, 2001).
     """
 
-    def draw(self, fw: Framework, rng: np.random.Generator, n: int) -> FloatArray:
-        """Draw ``n`` weight vectors."""
+    def draw(self, fw: Framework, rng: Any, n: int) -> FloatArray:
+        """Draw ``n`` weight vectors (``rng``: a Generator or a seed)."""
+        rng, n = self._arguments(fw, rng, n)
         W = self._base(fw, n)
         for group in _sibling_groups(fw, self.varying(fw), whole=True):
             W[:, [fw.codes.index(c) for c in group]] = rng.dirichlet(np.ones(len(group)), size=n)
@@ -261,8 +298,9 @@ class WeightBounds(WeightSampler):
                 )
         object.__setattr__(self, "nodes", tuple(self.bounds))
 
-    def draw(self, fw: Framework, rng: np.random.Generator, n: int) -> FloatArray:
-        """Draw ``n`` weight vectors."""
+    def draw(self, fw: Framework, rng: Any, n: int) -> FloatArray:
+        """Draw ``n`` weight vectors (``rng``: a Generator or a seed)."""
+        rng, n = self._arguments(fw, rng, n)
         W = self._base(fw, n)
         codes = self.varying(fw)
         low = np.array([self.bounds[c][0] for c in codes], dtype=float)

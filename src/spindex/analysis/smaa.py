@@ -49,6 +49,13 @@ from spindex.analysis._engine import (
     map_chunks,
     sorted_ranks,
 )
+from spindex.analysis._runs import (
+    check_count,
+    check_executor,
+    check_memory,
+    check_seed,
+    seed_record,
+)
 from spindex.analysis.dominance import _pairwise_counts, _select
 from spindex.analysis.sampling import UniformSimplex, WeightNoise, WeightSampler
 from spindex.errors import DataError, ParameterError, SpindexTypeError
@@ -160,8 +167,9 @@ class BoundedSimplex(WeightSampler):
             )
         return codes
 
-    def draw(self, fw: Framework, rng: np.random.Generator, n: int) -> FloatArray:
-        """Draw ``n`` weight vectors."""
+    def draw(self, fw: Framework, rng: Any, n: int) -> FloatArray:
+        """Draw ``n`` weight vectors (``rng``: a Generator or a seed)."""
+        rng, n = self._arguments(fw, rng, n)
         W = self._base(fw, n)
         codes = self.varying(fw)
         position = {c: i for i, c in enumerate(fw.codes)}
@@ -189,7 +197,7 @@ def _bounded_draws(
             f"{low.sum():.6g} and the upper bounds to {high.sum():.6g}, but the shares sum to 1. "
             "Loosen the bounds."
         )
-    if free <= 1e-12:
+    if free <= 1e-12 or n == 0:
         return np.tile(low, (n, 1))
     cap = (high - low) / free
     if np.all(cap >= 1.0):
@@ -392,8 +400,9 @@ class SMAAResult:
     ----------
     n : int
         Number of weight draws.
-    seed : int
-        Entropy of the seed: ``smaa(..., seed=result.seed)`` repeats the analysis exactly.
+    seed : int or numpy.random.SeedSequence
+        The seed (the entropy drawn when none was given; the SeedSequence itself when one
+        was): ``smaa(..., seed=result.seed)`` repeats the analysis exactly.
     sampler : WeightSampler
         The distribution the weights were drawn from.
     varying : tuple of str
@@ -417,7 +426,7 @@ class SMAAResult:
     """
 
     n: int
-    seed: int
+    seed: int | np.random.SeedSequence
     sampler: WeightSampler
     varying: tuple[str, ...]
     rank_acceptability: pd.DataFrame
@@ -471,6 +480,13 @@ class SMAAResult:
         """The ``n`` weight draws, regenerated from the seed: normalised weights of the
         :attr:`central_weights` columns, one row per draw."""
         columns = list(self.central_weights.columns)
+        # Regenerating every draw is the one allocation here that grows with n.
+        check_memory(
+            16.0 * self.n * max(1, len(columns)), "SMAAResult.sample_weights",
+            f"n = {self.n:,} draws x {len(columns)} weights (float64, and the table's copy)",
+            "Regenerate the draws chunk by chunk instead: chunk c of 8192 draws is "
+            "spindex.analysis._engine.chunk_generator(seed, c) passed to the sampler's draw.",
+        )
         position = {c: i for i, c in enumerate(self.framework.codes)}
         groups = tuple(np.array([position[c] for c in kids])
                        for _, kids in _groups(self.framework, self.varying))
@@ -532,8 +548,11 @@ def smaa(
     n : int, default 10000
         Number of weight draws. 10,000 bound the 95% error of every acceptability index by
         about 0.01 (Tervonen and Lahdelma, 2007).
-    seed : int or numpy.random.SeedSequence, optional
-        Seed of the random streams.
+    seed : None, int or numpy.random.SeedSequence, optional
+        Seed of the random streams: a non-negative integer or a SeedSequence (a Generator is
+        refused: it could not be recorded). Without one, fresh entropy is drawn and recorded
+        in :attr:`SMAAResult.seed`. Memory stays flat in ``n``: no per-draw record is kept
+        (:meth:`SMAAResult.sample_weights` regenerates the draws from the seed).
     weights : None, mapping, float or WeightSampler, default None
         ``None``: uniform on the simplex of each group of siblings at the level (no weight
         information). A mapping ``{code: (low, high)}``: uniform within bounds on the
@@ -547,7 +566,8 @@ def smaa(
         Instead of ``level``: vary the weights of this aggregate's children.
     executor : concurrent.futures.Executor, optional
         Runs blocks in parallel (a thread or process pool, or ``client.get_executor()`` of a
-        ``dask.distributed`` client).
+        ``dask.distributed`` client). With a process pool, every callable in the model must
+        be picklable (a module-level function, not a lambda).
     block_size : int, default 16384
         Draws per block (rounded up to whole chunks of 8192).
 
@@ -558,9 +578,12 @@ def smaa(
     Raises
     ------
     ParameterError
-        If ``n`` or the level is invalid (a single node, part of a group of siblings), a
-        sampler is given together with ``level``, or an aggregate re-evaluated per draw is not
-        a power mean.
+        If ``n``, ``block_size``, ``seed`` or the level is invalid (a single node, part of a
+        group of siblings), a sampler is given together with ``level``, or an aggregate
+        re-evaluated per draw is not a power mean; if the executor is shut down, breaks or
+        cannot pickle the model (the message names the block).
+    SpindexTypeError
+        If ``n``, ``block_size``, ``seed`` or ``executor`` has the wrong type.
     DataError
         If fewer than two units, or a unit has no index score.
 
@@ -591,10 +614,10 @@ def smaa(
         raise SpindexTypeError(f"model must be a CompositeIndex; got {type(model).__name__}.")
     if not isinstance(data, pd.DataFrame):
         raise SpindexTypeError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ParameterError(f"n must be a positive number of draws; got {n!r}.")
-    if isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)):
-        raise SpindexTypeError(f"block_size must be an int; got {block_size!r}.")
+    n = check_count(n, "n", "smaa")
+    block_size = check_count(block_size, "block_size", "smaa")
+    seed_seq = check_seed(seed, "smaa")
+    executor = check_executor(executor, "smaa")
     fw = model.framework
     sampler = _as_sampler(weights, fw, level, node)
     varying = sampler.varying(fw)
@@ -613,7 +636,6 @@ def smaa(
     groups = _groups(fw, varying)
     columns = [c for _, kids in groups for c in kids]
     positions = tuple(np.array([compiled.position(c) for c in kids]) for _, kids in groups)
-    seed_seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     # One chunk up front, so that a bad sampler fails before any parallel work starts.
     sampler.draw(fw, chunk_generator(seed_seq, 0), 1)
     task = _Task(compiled, sampler, seed_seq, positions)
@@ -622,7 +644,7 @@ def smaa(
     first = np.zeros(m)
     central = np.zeros((m, len(columns)))
     wins = np.zeros((m, m), dtype=np.int64)
-    for counts in map_chunks(task, int(n), block_size=int(block_size), executor=executor):
+    for counts in map_chunks(task, n, block_size=block_size, executor=executor, owner="smaa"):
         ranks += counts.ranks
         first += counts.first
         central += counts.central
@@ -642,7 +664,7 @@ def smaa(
     rank_labels = pd.RangeIndex(1, m + 1, name="rank")
     return SMAAResult(
         n=int(n),
-        seed=int(seed_seq.entropy),  # type: ignore[arg-type]
+        seed=seed_record(seed, seed_seq),
         sampler=sampler,
         varying=varying,
         rank_acceptability=pd.DataFrame(ranks / n, index=units, columns=rank_labels),

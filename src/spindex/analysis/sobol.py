@@ -6,7 +6,7 @@ import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -14,16 +14,28 @@ import pandas as pd
 from scipy.stats import qmc
 
 from spindex.analysis._engine import CompiledModel, map_chunks, rank_rows
+from spindex.analysis._runs import (
+    check_count,
+    check_executor,
+    check_flag,
+    check_memory,
+    check_seed,
+    child_sequence,
+    seed_record,
+    user_stacklevel,
+)
 from spindex.analysis._variants import SwitchSet
 from spindex.analysis.sampling import WeightNoise, as_sampler
-from spindex.errors import ParameterError, SpindexTypeError
+from spindex.errors import ParameterError, SpindexTypeError, SpindexWarning
 from spindex.methods._base import FloatArray
 from spindex.model import CompositeIndex
 
 __all__ = ["SobolResult", "saltelli_design", "sobol", "sobol_indices"]
 
 
-def saltelli_design(n: int, dims: int, seed: int | None = None) -> tuple[FloatArray, FloatArray]:
+def saltelli_design(
+    n: int, dims: int, seed: int | np.random.SeedSequence | None = None
+) -> tuple[FloatArray, FloatArray]:
     """The two base matrices A and B of the Saltelli design.
 
     Parameters
@@ -31,21 +43,51 @@ def saltelli_design(n: int, dims: int, seed: int | None = None) -> tuple[FloatAr
     n : int
         Base sample size; a power of two (balance of the Sobol' sequence).
     dims : int
-        Number of uniform coordinates per run.
-    seed : int, optional
-        Seed of the scrambling.
+        Number of uniform coordinates per run (at least 1).
+    seed : None, int or numpy.random.SeedSequence, optional
+        Seed of the scrambling (a non-negative integer or a SeedSequence, which is not
+        changed: the same one gives the same design).
 
     Returns
     -------
     A, B : ndarray, shape (n, dims)
         Scrambled Sobol' points in [0, 1): the first and last ``dims`` coordinates of one
         ``2 * dims``-dimensional sequence.
+
+    Raises
+    ------
+    ParameterError, SpindexTypeError
+        For an ``n`` that is not a power of two >= 2, a ``dims`` below 1 or a bad seed.
+
+    Examples
+    --------
+    >>> from spindex.analysis.sobol import saltelli_design
+    >>> A, B = saltelli_design(8, 2, seed=0)
+    >>> A.shape, B.shape
+    ((8, 2), (8, 2))
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2 or n & (n - 1):
+    return _design(n, dims, check_seed(seed, "saltelli_design"), "saltelli_design")
+
+
+def _check_n(n: Any, owner: str) -> int:
+    n = check_count(n, "n", owner, minimum=2, what="integer power of two")
+    if n & (n - 1):
         raise ParameterError(
-            f"n must be a power of two >= 2 for the Sobol' design (e.g. 2**12); got {n!r}."
+            f"The 'n' parameter of {owner} must be a power of two >= 2 for the balance of the "
+            f"Sobol' design (e.g. 2**12). Got {n} instead."
         )
-    points = qmc.Sobol(d=2 * dims, scramble=True, seed=seed).random(n)
+    return n
+
+
+def _design(
+    n: Any, dims: Any, seed_seq: np.random.SeedSequence, owner: str
+) -> tuple[FloatArray, FloatArray]:
+    n = _check_n(n, owner)
+    dims = check_count(dims, "dims", owner)
+    # A copy of the sequence: the scrambler spawns from it, which must not change the
+    # caller's SeedSequence (the same one passed again gives the same design).
+    points = qmc.Sobol(d=2 * dims, scramble=True,
+                       rng=np.random.default_rng(child_sequence(seed_seq))).random(n)
     return points[:, :dims], points[:, dims:]
 
 
@@ -146,6 +188,15 @@ class SobolResult:
         Bootstrap percentile intervals (long format: kind, output, input, low, high).
     n : int
         Base sample size; the model ran ``n (d + 2)`` times.
+    design : pandas.DataFrame
+        The uniform coordinates of every run.
+    seed : int or numpy.random.SeedSequence or None
+        The seed that repeats the analysis (the entropy drawn when none was given).
+    members : dict of str to tuple of str
+        The weights each weight input moves: with ``groups="parent"`` (the default) all
+        the varied weights of one parent's children are one input, named after the parent,
+        so its indices say how much those weights matter together, not which of them.
+        Switches are not listed.
     """
 
     inputs: tuple[str, ...]
@@ -156,6 +207,8 @@ class SobolResult:
     confidence: pd.DataFrame | None
     n: int
     design: pd.DataFrame
+    seed: int | np.random.SeedSequence | None = None
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def runs(self) -> int:
@@ -163,17 +216,37 @@ class SobolResult:
         return self.n * (len(self.inputs) + 2)
 
     def summary(self) -> pd.DataFrame:
-        """Per input: the indices of R_S, and the mean over units of the rank indices."""
+        """Per input: the indices of R_S, and the mean over units of the rank indices (over
+        the units whose rank varies; NaN for inputs of an analysis where none does).
+
+        ``attrs["members"]`` holds the weights behind each weight input (see
+        :attr:`members`)."""
         units = [c for c in self.first_order.columns if c != "R_S"]
-        return pd.DataFrame({
-            "S_R_S": self.first_order["R_S"],
-            "ST_R_S": self.total_order["R_S"],
-            "mean_S_rank": self.first_order[units].mean(axis=1),
-            "mean_ST_rank": self.total_order[units].mean(axis=1),
-        })
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # every rank constant: NaN
+            out = pd.DataFrame({
+                "S_R_S": self.first_order["R_S"],
+                "ST_R_S": self.total_order["R_S"],
+                "mean_S_rank": self.first_order[units].mean(axis=1),
+                "mean_ST_rank": self.total_order[units].mean(axis=1),
+            })
+        out.attrs["members"] = dict(self.members)
+        return out
+
+    def describe_inputs(self) -> list[str]:
+        """One line per input that groups several weights: which weights it moves together."""
+        lines = []
+        for name, codes in self.members.items():
+            if len(codes) > 1:
+                shown = ", ".join(codes[:6]) + (", ..." if len(codes) > 6 else "")
+                lines.append(f"'{name}' = the weights of {shown} together")
+        return lines
 
     def __repr__(self) -> str:
         lines = [f"<SobolResult: {len(self.inputs)} inputs, n = {self.n} ({self.runs} runs)>"]
+        grouped = self.describe_inputs()
+        if grouped:
+            lines.append("  Inputs moving several weights as one: " + "; ".join(grouped) + ".")
         with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 100):
             lines.append(self.summary().to_string())
         return "\n".join(lines)
@@ -207,17 +280,25 @@ def sobol(
         varying weight is ``w (1 + phi (2u - 1))`` for a uniform coordinate ``u``.
     groups : "parent", None or mapping, default "parent"
         How weights form inputs: ``"parent"`` makes the weights of each sibling group one
-        input (named after the parent, e.g. one input per pillar, as JRC audits do);
+        input (named after the parent, e.g. one input per pillar, as JRC audits do): all
+        the pillar weights of the root become the single input named after the root, whose
+        indices say how much they matter *together*, not which pillar weight matters.
+        :attr:`SobolResult.members` and the result's repr say which weights each input
+        moves, and a warning is issued when every varied weight collapses into one input.
         ``None`` makes every weight its own input; a mapping names groups of node codes.
     n : int, default 4096
-        Base sample size, a power of two; the model runs ``n (d + 2)`` times.
-    seed : int, optional
-        Seed of the scrambled Sobol' sequence and of the bootstrap.
+        Base sample size, a power of two; the model runs ``n (d + 2)`` times. All runs'
+        outputs are kept for the estimators: a design that would not fit in memory is
+        refused before anything is allocated.
+    seed : None, int or numpy.random.SeedSequence, optional
+        Seed of the scrambled Sobol' sequence and of the bootstrap (a non-negative integer
+        or a SeedSequence; a Generator is refused, as it could not be recorded). Without
+        one, fresh entropy is drawn and recorded in :attr:`SobolResult.seed`.
     bootstrap : int, default 200
         Number of bootstrap resamples for confidence intervals (rows resampled jointly);
         0 skips them.
     confidence_level : float, default 0.95
-        Coverage of the percentile intervals.
+        Coverage of the percentile intervals, in (0, 1).
     executor, block_size, progress
         As for :func:`~spindex.analysis.uncertainty.uncertainty`.
     **switches
@@ -227,6 +308,23 @@ def sobol(
     Returns
     -------
     SobolResult
+
+    Raises
+    ------
+    ParameterError
+        For an ``n`` that is not a power of two, a negative seed or bootstrap count, a
+        design whose outputs would not fit in memory, or an executor that is shut down,
+        breaks or cannot pickle the model (naming the block).
+    SpindexTypeError
+        For a count, seed, flag or executor of the wrong type.
+
+    Warns
+    -----
+    SpindexWarning
+        When the rank of some units (or R_S) never varies over the runs: their indices are
+        NaN (no variance to apportion), and the warning names them and points to the
+        score-based indices. When ``groups="parent"`` turns every varied weight into a
+        single input.
 
     References
     ----------
@@ -238,10 +336,15 @@ def sobol(
     >>> data = sp.datasets.load("asem")
     >>> model = sp.CompositeIndex(sp.Framework.from_table(sp.datasets.load_framework("asem")),
     ...                           normalize=sp.MinMax(1, 100))
-    >>> sa = sp.sobol(model, data, weights=sp.WeightNoise(0.25, levels=[2, 3]),
-    ...               aggregate=["arithmetic", "geometric"], n=1024, seed=2)
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     sa = sp.sobol(model, data, weights=sp.WeightNoise(0.25, levels=[2, 3]),
+    ...                   aggregate=["arithmetic", "geometric"], n=1024, seed=2)
     >>> sa.inputs
     ('Conn', 'Sust', 'Index', 'aggregate')
+    >>> str(caught[0].message)[:60]  # the leaders' ranks never move: NaN rank indices
+    'The rank of 2 unit(s) never varies over the 6,144 runs (DEU,'
     """
     if not isinstance(model, CompositeIndex):
         raise SpindexTypeError(f"model must be a CompositeIndex; got {type(model).__name__}.")
@@ -251,10 +354,22 @@ def sobol(
             "Sobol analysis maps each weight to one uniform coordinate: weights must be a "
             f"number phi or a WeightNoise; got {type(sampler).__name__}."
         )
-    if not 0 < confidence_level < 1:
-        raise ParameterError(f"confidence_level must be in (0, 1); got {confidence_level}.")
-    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or bootstrap < 0:
-        raise ParameterError(f"bootstrap must be a non-negative integer; got {bootstrap!r}.")
+    if not isinstance(data, pd.DataFrame):
+        raise SpindexTypeError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
+    owner = "sobol"
+    if (isinstance(confidence_level, (bool, np.bool_))
+            or not isinstance(confidence_level, (int, float, np.integer, np.floating))
+            or not 0 < float(confidence_level) < 1):
+        raise ParameterError(
+            f"The 'confidence_level' parameter of sobol must be a number in (0, 1). Got "
+            f"{confidence_level!r} instead."
+        )
+    bootstrap = check_count(bootstrap, "bootstrap", owner, minimum=0)
+    block_size = check_count(block_size, "block_size", owner)
+    seed_seq = check_seed(seed, owner)
+    executor = check_executor(executor, owner)
+    progress = check_flag(progress, "progress", owner)
+    n = _check_n(n, owner)
     fw = model.framework
     switch_set = SwitchSet.build(model, switches)
     varying = sampler.varying(fw) if sampler is not None else ()
@@ -262,8 +377,22 @@ def sobol(
     inputs = _inputs(fw, varying, groups, switch_set)
     if not inputs:
         raise ParameterError("Nothing is uncertain: give weights and/or switches.")
+    _warn_collapsed(varying, groups, inputs)
     n_coords = len(varying) + len(switch_set.switches)
-    A, B = saltelli_design(n, n_coords, seed)
+    n_outputs = 2 * len(data) + 1
+    runs = n * (len(inputs) + 2)
+    # design, its blocks and the returned table; outputs, their parts and one resample.
+    needed = 8.0 * runs * (3 * n_coords + 3 * n_outputs) + 16.0 * bootstrap * len(inputs) * (
+        n_outputs)
+    check_memory(
+        needed, owner,
+        f"n = {n:,} (n (d + 2) = {runs:,} runs of {n_coords} coordinates and {n_outputs} "
+        "outputs, every one kept for the estimators)",
+        "Sobol estimators need every run's outputs: lower n (each halving halves the memory), "
+        "vary fewer inputs (groups), or use sp.uncertainty(..., keep_inputs=False), which "
+        "streams its runs in flat memory.",
+    )
+    A, B = _design(n, n_coords, seed_seq, owner)
     blocks = [A, B]
     for inp in inputs:
         AB = A.copy()
@@ -284,7 +413,8 @@ def sobol(
         phi=phi, design=design, nominal_ranks=nominal_ranks,
     )
     outputs = []
-    for part in map_chunks(task, len(design), block_size=block_size, executor=executor):
+    for part in map_chunks(task, len(design), block_size=block_size, executor=executor,
+                           owner=owner):
         outputs.append(part)
         if progress:
             done = sum(len(p) for p in outputs)
@@ -297,13 +427,14 @@ def sobol(
     f_AB = Y[:, 2 * n:].reshape(Y.shape[0], d, n).transpose(1, 0, 2)
     first, total = sobol_indices(f_A, f_B, f_AB)
     units = [str(u) for u in compiled.units]
+    _warn_constant(f_A, f_B, units, runs)
     n_units = len(units)
     names = [i.name for i in inputs]
     rank_cols = [*units, "R_S"]
     rank_rows_ = np.r_[np.arange(n_units), 2 * n_units]
     conf = None
     if bootstrap:
-        conf = _bootstrap(f_A, f_B, f_AB, bootstrap, confidence_level, seed, names,
+        conf = _bootstrap(f_A, f_B, f_AB, bootstrap, float(confidence_level), seed_seq, names,
                           [f"rank:{u}" for u in units] + [f"score:{u}" for u in units] + ["R_S"])
     design_frame = pd.DataFrame(
         design, columns=[f"w:{c}" for c in varying] + [s.parameter for s in switch_set.switches]
@@ -317,6 +448,9 @@ def sobol(
         confidence=conf,
         n=n,
         design=design_frame,
+        seed=seed_record(seed, seed_seq),
+        members={i.name: tuple(varying[c] for c in i.columns)
+                 for i in inputs if i.columns and i.columns[0] < len(varying)},
     )
 
 
@@ -361,11 +495,11 @@ def _inputs(
 
 def _bootstrap(
     f_A: FloatArray, f_B: FloatArray, f_AB: FloatArray, reps: int, level: float,
-    seed: int | None, names: list[str], outputs: list[str],
+    seed_seq: np.random.SeedSequence, names: list[str], outputs: list[str],
 ) -> pd.DataFrame:
     """Percentile intervals from resampling the base rows jointly (the same rows of A, B and
     every AB_i)."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    rng = np.random.default_rng(child_sequence(seed_seq, 0))
     n = f_A.shape[-1]
     firsts, totals = [], []
     for _ in range(reps):
@@ -386,3 +520,46 @@ def _bootstrap(
                                       "low": low[i], "high": high[i]}))
     return pd.concat(rows, ignore_index=True)
 
+
+def _warn_constant(f_A: FloatArray, f_B: FloatArray, units: list[str], runs: int) -> None:
+    """Warn, naming them, about outputs that never vary: their indices are NaN, not zero."""
+    pooled = np.concatenate([f_A, f_B], axis=-1)
+    still = np.var(pooled, axis=-1) == 0
+    k = len(units)
+    rank_still = [u for u, s in zip(units, still[:k], strict=True) if s]
+    score_moves = [u for u, s in zip(units, still[k:2 * k], strict=True) if not s]
+    parts = []
+    if rank_still:
+        shown = ", ".join(rank_still[:8]) + (f", ... ({len(rank_still)} in all)"
+                                             if len(rank_still) > 8 else "")
+        with_score = [u for u in rank_still if u in score_moves]
+        score_note = (
+            f"The score-based indices (first_order_score, total_order_score) exist for "
+            f"{len(with_score)} of them, whose scores do vary."
+            if with_score else "Their scores do not vary either: no input moves them."
+        )
+        parts.append(
+            f"The rank of {len(rank_still)} unit(s) never varies over the {runs:,} runs "
+            f"({shown}): their rank indices are NaN, as there is no variance to apportion. "
+            + score_note
+        )
+    if still[2 * k]:
+        parts.append("R_S (the mean rank shift) never varies either: its indices are NaN.")
+    if parts:
+        warnings.warn(" ".join(parts), SpindexWarning, stacklevel=user_stacklevel())
+
+
+def _warn_collapsed(varying: Sequence[str], groups: Any, inputs: list[_Input]) -> None:
+    """groups="parent" with every varied weight under one parent: one input, trivial indices."""
+    if groups != "parent" or len(varying) < 2:
+        return
+    weight_inputs = [i for i in inputs if i.columns and i.columns[0] < len(varying)]
+    if len(weight_inputs) == 1:
+        name = weight_inputs[0].name
+        warnings.warn(
+            f"groups='parent' makes the {len(varying)} varied weights (the children of "
+            f"'{name}') a single input '{name}': its indices say how much they matter "
+            "together, not which of them matters. Pass groups=None for one input per weight, "
+            "or a mapping of your own groups.",
+            SpindexWarning, stacklevel=user_stacklevel(),
+        )

@@ -5,13 +5,27 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from spindex.analysis._engine import CompiledModel, chunk_generator, map_chunks, sorted_ranks
+from spindex.analysis._engine import (
+    CHUNK,
+    CompiledModel,
+    chunk_generator,
+    map_chunks,
+    sorted_ranks,
+)
+from spindex.analysis._runs import (
+    check_count,
+    check_executor,
+    check_flag,
+    check_memory,
+    check_seed,
+    seed_record,
+)
 from spindex.analysis._variants import SwitchSet
 from spindex.analysis.sampling import WeightSampler, as_sampler
 from spindex.errors import ParameterError, SpindexTypeError
@@ -29,9 +43,11 @@ class _ChunkStats:
     score_count: np.ndarray  # units
     score_mean: np.ndarray  # units
     score_m2: np.ndarray  # units: sum of squared deviations from the chunk mean
-    rank_shift: np.ndarray  # runs: mean |rank - nominal rank| over units
-    weights: np.ndarray  # runs x varying weights
-    choices: np.ndarray  # runs x switches
+    shift_sum: float  # sum of R_S over the chunk's runs where it is defined
+    shift_count: int  # number of those runs
+    rank_shift: np.ndarray | None  # runs: mean |rank - nominal rank| over units
+    weights: np.ndarray | None  # runs x varying weights
+    choices: np.ndarray | None  # runs x switches
     scores: np.ndarray | None
     ranks: np.ndarray | None
 
@@ -47,6 +63,7 @@ class _Task:
     nominal_ranks: np.ndarray
     seed: np.random.SeedSequence
     keep_runs: bool
+    keep_inputs: bool
 
     def __call__(self, block: Sequence[tuple[int, int, int]]) -> list[_ChunkStats]:
         return [self.chunk(c, stop - start) for c, start, stop in block]
@@ -85,9 +102,14 @@ class _Task:
         if self.keep_runs:
             ranks = np.empty_like(ranks_sorted)
             np.put_along_axis(ranks, order, ranks_sorted, axis=1)
+        defined = ~np.isnan(rank_shift)
+        keep = self.keep_inputs
         return _ChunkStats(
             n=m, rank_counts=counts, score_count=count, score_mean=mean, score_m2=m2,
-            rank_shift=rank_shift, weights=W[:, self.varying_cols], choices=choices,
+            shift_sum=float(rank_shift[defined].sum()), shift_count=int(defined.sum()),
+            rank_shift=rank_shift if keep else None,
+            weights=W[:, self.varying_cols] if keep else None,
+            choices=choices if keep else None,
             scores=scores if self.keep_runs else None,
             ranks=ranks,
         )
@@ -105,41 +127,65 @@ class UncertaintyResult:
     ----------
     n : int
         Number of runs.
-    seed : int or None
-        The seed that reproduces the runs.
+    seed : int or numpy.random.SeedSequence
+        The seed that reproduces the runs: ``uncertainty(..., seed=ua.seed)`` repeats them
+        exactly. Without a seed, the entropy drawn for the run (an int).
     nominal : pandas.DataFrame
         Nominal score and rank of every unit.
     rank_counts : pandas.DataFrame
         Units x ranks (1..n_units): how many runs gave each rank.
+    mean_rank_shift : float
+        R_S averaged over the runs where it is defined: the headline robustness figure
+        (accumulated run by run, so it is there with ``keep_inputs=False`` too).
     rank_shift : pandas.Series
-        Per run, R_S: the mean over units of ``|rank - nominal rank|``.
+        Per run, R_S: the mean over units of ``|rank - nominal rank|`` (kept with
+        ``keep_inputs=True``, the default).
     inputs : pandas.DataFrame
         The sampled inputs of every run: the raw weight of each varying node and the
-        alternative chosen for each switch.
+        alternative chosen for each switch (kept with ``keep_inputs=True``, the default).
     runs_scores, runs_ranks : pandas.DataFrame or None
         Per-run index scores and ranks (runs x units), when asked for with ``keep_runs``.
     """
 
     n: int
-    seed: int | None
+    seed: int | np.random.SeedSequence
     nominal: pd.DataFrame
     rank_counts: pd.DataFrame
     score_stats: pd.DataFrame
-    rank_shift: pd.Series
-    inputs: pd.DataFrame
+    mean_rank_shift: float
+    kept_rank_shift: pd.Series | None = field(default=None, repr=False)
+    kept_inputs: pd.DataFrame | None = field(default=None, repr=False)
     runs_scores: pd.DataFrame | None = None
     runs_ranks: pd.DataFrame | None = None
+
+    def _not_kept(self, what: str) -> ParameterError:
+        return ParameterError(
+            f"The {what} of every run were not kept: this analysis ran with "
+            "keep_inputs=False, which keeps memory flat in n. Run it again with "
+            "keep_inputs=True and seed=<this result's seed> to get the same runs with their "
+            f"{what}."
+        )
+
+    @property
+    def rank_shift(self) -> pd.Series:
+        """Per run, R_S (runs); refused with a clear error when ``keep_inputs=False``."""
+        if self.kept_rank_shift is None:
+            raise self._not_kept("rank shifts R_S")
+        return self.kept_rank_shift
+
+    @property
+    def inputs(self) -> pd.DataFrame:
+        """The sampled inputs of every run (runs x inputs); refused with a clear error when
+        ``keep_inputs=False``."""
+        if self.kept_inputs is None:
+            raise self._not_kept("sampled inputs")
+        return self.kept_inputs
 
     @property
     def rank_frequencies(self) -> pd.DataFrame:
         """Units x ranks: the share of runs giving each rank (rows sum to 1 over valid runs)."""
         counts = self.rank_counts
         return counts.div(counts.sum(axis=1), axis=0)
-
-    @property
-    def mean_rank_shift(self) -> float:
-        """R_S averaged over runs: the headline robustness figure."""
-        return float(np.nanmean(self.rank_shift.to_numpy()))
 
     def rank_quantile(self, q: float) -> pd.Series:
         """The q-quantile of each unit's rank over runs (inverted empirical CDF: the smallest
@@ -201,18 +247,21 @@ def uncertainty(
     *,
     weights: float | WeightSampler | None = 0.25,
     n: int = 10_000,
-    seed: int | None = None,
+    seed: int | np.random.SeedSequence | None = None,
     executor: Executor | None = None,
     block_size: int = 16_384,
     progress: bool = False,
     keep_runs: bool = False,
+    keep_inputs: bool = True,
     **switches: Any,
 ) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranking.
 
     Every run draws the uncertain inputs — weights and discrete method choices — scores all
     units with the compiled model, and ranks them. Statistics are accumulated chunk by chunk,
-    so memory stays flat in ``n`` apart from the per-run inputs that are returned.
+    so memory stays flat in ``n`` apart from the per-run records that are returned (the
+    inputs and R_S of every run, 8 bytes per input per run; ``keep_inputs=False`` drops them).
+    A run whose records would not fit in memory is refused before anything is allocated.
 
     Parameters
     ----------
@@ -228,18 +277,26 @@ def uncertainty(
         weights.
     n : int, default 10000
         Number of runs (at least 2).
-    seed : int, optional
-        Seed of the random streams; the same seed gives identical results whatever
-        ``block_size`` and ``executor``.
+    seed : None, int or numpy.random.SeedSequence, optional
+        Seed of the random streams (a non-negative integer or a SeedSequence; a Generator is
+        refused, as it cannot be recorded); the same seed gives identical results whatever
+        ``block_size`` and ``executor``. Without one, fresh entropy is drawn and recorded in
+        :attr:`UncertaintyResult.seed`.
     executor : concurrent.futures.Executor, optional
-        Runs blocks in parallel (a process pool, or ``client.get_executor()`` of a
-        ``dask.distributed`` client for a cluster).
+        Runs blocks in parallel (a thread or process pool, or ``client.get_executor()`` of a
+        ``dask.distributed`` client for a cluster). With a process pool, every callable in
+        the model must be picklable (a module-level function, not a lambda).
     block_size : int, default 16384
         Runs per block: bounds the memory of one task.
     progress : bool, default False
         Print progress to standard error.
     keep_runs : bool, default False
         Also return every run's index scores and ranks (memory grows with ``n``).
+    keep_inputs : bool, default True
+        Keep the sampled inputs and R_S of every run (:attr:`UncertaintyResult.inputs`,
+        :attr:`UncertaintyResult.rank_shift`). ``False`` keeps memory flat in ``n``: the
+        summary, rank counts, score statistics and mean R_S are the same to the last bit,
+        and the inputs can be regenerated by running again with the recorded seed.
     **switches
         Discrete uncertain choices, named after the model parameter they replace, each a
         list of equally likely alternatives or ``{"alternatives": [...], "probabilities":
@@ -253,8 +310,12 @@ def uncertainty(
     Raises
     ------
     ParameterError
-        For an unknown switch or node, ``phi`` outside [0, 1), ``n < 2``, or a
-        re-aggregated node that is not a power mean — before any heavy work.
+        For an unknown switch or node, ``phi`` outside [0, 1), ``n < 2``, a negative seed,
+        results that would not fit in memory, or a re-aggregated node that is not a power
+        mean — before any heavy work; for an executor that is shut down, breaks or cannot
+        pickle the model, naming the block.
+    SpindexTypeError
+        For a count, seed, flag or executor of the wrong type.
     MethodError
         If an alternative cannot be applied to the data (for example a geometric mean on
         zeros), naming the alternative.
@@ -280,8 +341,16 @@ def uncertainty(
         raise SpindexTypeError(
             f"model must be a CompositeIndex; got {type(model).__name__}."
         )
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ParameterError(f"n must be an integer >= 2; got {n!r}.")
+    if not isinstance(data, pd.DataFrame):
+        raise SpindexTypeError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
+    owner = "uncertainty"
+    n = check_count(n, "n", owner, minimum=2)
+    block_size = check_count(block_size, "block_size", owner)
+    seed_seq = check_seed(seed, owner)
+    executor = check_executor(executor, owner)
+    progress = check_flag(progress, "progress", owner)
+    keep_runs = check_flag(keep_runs, "keep_runs", owner)
+    keep_inputs = check_flag(keep_inputs, "keep_inputs", owner)
     sampler = as_sampler(weights)
     switch_set = SwitchSet.build(model, switches)
     fw = model.framework
@@ -291,6 +360,8 @@ def uncertainty(
             "Nothing is uncertain: give weights (e.g. 0.25) and/or switches such as "
             "normalize=['minmax', 'zscore']."
         )
+    _check_memory(n, block_size, executor, len(data), len(varying),
+                  len(switch_set.switches), keep_inputs, keep_runs)
     # The nominal model first: its own scores give the nominal ranks.
     compiled = CompiledModel(switch_set.variants, data, varying)
     nominal = model.score(data)
@@ -301,11 +372,11 @@ def uncertainty(
             "the data once, before the analysis."
         )
     nominal_ranks = nominal.ranks[root].to_numpy(dtype=float, na_value=0).astype(np.int32)
-    seed_seq = np.random.SeedSequence(seed)
     task = _Task(
         compiled=compiled, switches=switch_set, sampler=sampler,
         varying_cols=np.array([compiled.position(c) for c in varying], dtype=np.int64),
         nominal_ranks=nominal_ranks, seed=seed_seq, keep_runs=keep_runs,
+        keep_inputs=keep_inputs,
     )
     units = pd.Index(compiled.units, name=nominal.scores.index.name)
     n_units = len(units)
@@ -315,13 +386,15 @@ def uncertainty(
     m2 = np.zeros(n_units)
     # Outputs are written in place, chunk by chunk: memory is the returned arrays plus one
     # block, whatever n.
-    shifts = np.empty(n)
-    sampled = np.empty((n, len(varying)))
-    all_choices = np.empty((n, len(switch_set.switches)), dtype=np.int64)
+    shifts = np.empty(n) if keep_inputs else None
+    sampled = np.empty((n, len(varying))) if keep_inputs else None
+    all_choices = np.empty((n, len(switch_set.switches)), dtype=np.int64) if keep_inputs else None
+    shift_sum = 0.0
+    shift_count = 0
     score_runs = np.empty((n, n_units)) if keep_runs else None
     rank_runs = np.empty((n, n_units), dtype=np.int32) if keep_runs else None
     done = 0
-    for stats in map_chunks(task, n, block_size=block_size, executor=executor):
+    for stats in map_chunks(task, n, block_size=block_size, executor=executor, owner=owner):
         counts += stats.rank_counts
         # Chan et al.'s pairwise update, applied in chunk order: deterministic.
         nb = stats.score_count
@@ -332,9 +405,15 @@ def uncertainty(
             m2 = m2 + np.where(nb > 0, stats.score_m2 + delta**2 * total_n * nb / new_n, 0.0)
         total_n = new_n
         rows = slice(done, done + stats.n)
-        shifts[rows] = stats.rank_shift
-        sampled[rows] = stats.weights
-        all_choices[rows] = stats.choices
+        # Summed in chunk order: the same bits whatever the blocks and the executor.
+        shift_sum += stats.shift_sum
+        shift_count += stats.shift_count
+        if shifts is not None and sampled is not None and all_choices is not None:
+            assert stats.rank_shift is not None and stats.weights is not None
+            assert stats.choices is not None
+            shifts[rows] = stats.rank_shift
+            sampled[rows] = stats.weights
+            all_choices[rows] = stats.choices
         if score_runs is not None and rank_runs is not None:
             assert stats.scores is not None and stats.ranks is not None
             score_runs[rows] = stats.scores
@@ -348,12 +427,15 @@ def uncertainty(
         sd = np.sqrt(m2 / (total_n - 1))
     mean = np.where(total_n > 0, mean, np.nan)  # never scored: no mean, not zero
     sd = np.where(total_n > 1, sd, np.nan)
-    inputs = pd.DataFrame(sampled, columns=[f"w:{c}" for c in varying], copy=False)
-    for j, s in enumerate(switch_set.switches):
-        inputs[s.parameter] = pd.Categorical.from_codes(
-            all_choices[:, j], categories=pd.Index(s.labels)
-        )
-    inputs.index.name = "run"
+    inputs = rank_shift = None
+    if shifts is not None and sampled is not None and all_choices is not None:
+        inputs = pd.DataFrame(sampled, columns=[f"w:{c}" for c in varying], copy=False)
+        for j, s in enumerate(switch_set.switches):
+            inputs[s.parameter] = pd.Categorical.from_codes(
+                all_choices[:, j], categories=pd.Index(s.labels)
+            )
+        inputs.index.name = "run"
+        rank_shift = pd.Series(shifts, name="R_S").rename_axis("run")
     runs_scores = runs_ranks = None
     if score_runs is not None and rank_runs is not None:
         runs_scores = pd.DataFrame(score_runs, columns=units)
@@ -362,16 +444,50 @@ def uncertainty(
         runs_ranks = pd.DataFrame(ranks, columns=units).astype("Int64")
     return UncertaintyResult(
         n=n,
-        seed=seed,
+        seed=seed_record(seed, seed_seq),
         nominal=pd.DataFrame({"score": nominal.index.to_numpy(),
                               "rank": nominal.ranks[root].to_numpy(dtype=float, na_value=np.nan)},
                              index=units),
         rank_counts=pd.DataFrame(counts[:, 1:], index=units,
                                  columns=pd.RangeIndex(1, n_units + 1, name="rank")),
         score_stats=pd.DataFrame({"mean": mean, "sd": sd, "n": total_n}, index=units),
-        rank_shift=pd.Series(shifts, name="R_S").rename_axis("run"),
-        inputs=inputs,
+        mean_rank_shift=shift_sum / shift_count if shift_count else float("nan"),
+        kept_rank_shift=rank_shift,
+        kept_inputs=inputs,
         runs_scores=runs_scores,
         runs_ranks=runs_ranks,
     )
 
+
+def _check_memory(
+    n: int, block_size: int, executor: Executor | None, n_units: int, n_weights: int,
+    n_switches: int, keep_inputs: bool, keep_runs: bool,
+) -> None:
+    """Refuse, before allocating, a run whose returned records would not fit in memory."""
+    per_run = 0
+    parts = []
+    if keep_inputs:
+        # R_S (float64), each sampled weight (float64), each switch: int64 codes while
+        # sampling plus the categorical codes of the returned table.
+        per_run += 8 + 8 * n_weights + 9 * n_switches
+        parts.append(f"R_S and {n_weights} sampled weights and {n_switches} switch choices")
+    if keep_runs:
+        # Scores (float64) and ranks (int32 while sampling, then a float64 copy and the
+        # returned nullable Int64 table).
+        per_run += (8 + 4 + 8 + 9) * n_units
+        parts.append(f"the scores and ranks of {n_units} units")
+    # Blocks in flight hold their chunks' rank counts and per-run records.
+    per_block = max(1, -(-block_size // CHUNK))
+    in_flight = min(-(-n // CHUNK), per_block * (16 if executor is not None else 1))
+    chunk_bytes = 8 * n_units * (n_units + 4) + CHUNK * per_run
+    needed = n * per_run + in_flight * chunk_bytes
+    what = " and ".join(parts) or "nothing per run"
+    detail = (f"n = {n:,} runs x {per_run} bytes of per-run records ({what}), plus "
+              f"{in_flight} chunks of {CHUNK} runs in flight")
+    if keep_inputs or keep_runs:
+        hint = ("Pass keep_inputs=False and keep_runs=False to keep memory flat in n (the "
+                "summary, rank counts, score statistics and mean R_S are accumulated run by "
+                "run and do not change), or lower n.")
+    else:
+        hint = "Lower block_size: it bounds the runs each block holds in memory."
+    check_memory(needed, "uncertainty", detail, hint)
