@@ -33,7 +33,12 @@ import pandas as pd
 
 from spindex._ranking import rank_rows, sorted_ranks
 from spindex.errors import ParameterError, SpindexError, SpindexTypeError
-from spindex.methods.aggregate import power_mean_from_terms, power_scale, power_terms
+from spindex.methods.aggregate import (
+    power_mean_from_terms,
+    power_scale,
+    power_terms,
+    scale_weights,
+)
 from spindex.methods._base import FloatArray
 from spindex.model import CompositeIndex
 
@@ -272,7 +277,7 @@ class CompiledModel:
         # weight among its siblings.
         for node in reversed(self._nodes[variant]):
             kids = node.children
-            Wk = W[:, kids]
+            Wk = scale_weights(W[:, kids])
             _check_group_weights(Wk, node.code)
             Wn = Wk / Wk.sum(axis=1, keepdims=True)
             parent = share[self._pos[node.code]]
@@ -334,7 +339,7 @@ class CompiledModel:
 
         for node in self._nodes[variant]:
             kids = node.children
-            Wk = W[:, kids]
+            Wk = scale_weights(W[:, kids])
             _check_group_weights(Wk, node.code)
             p = node.power
             assert p is not None

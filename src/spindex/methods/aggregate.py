@@ -141,7 +141,22 @@ def _prepare(
         raise ParameterError(
             f"Node {ctx.node!r}: weights must be finite and >= 0. Got {wv.tolist()}."
         )
-    return A, wv, ~np.isnan(A)
+    return A, scale_weights(wv), ~np.isnan(A)
+
+
+def scale_weights(w: FloatArray) -> FloatArray:
+    """Weights (along the last axis) multiplied by the power of two that brings their largest
+    into [1/2, 1).
+
+    Weights are relative, so this changes no result, not even a bit (scaling by a power of
+    two is exact), but sums of huge weights (two of 1e308) no longer overflow to inf, which
+    would turn every normalised weight into 0.
+    """
+    wv = np.asarray(w, dtype=np.float64)
+    if wv.size == 0:
+        return wv
+    _, exponent = np.frexp(np.max(wv, axis=-1, keepdims=True))
+    return np.asarray(np.ldexp(wv, -exponent), dtype=np.float64)
 
 
 def _available_weights(w: FloatArray, obs: np.ndarray) -> tuple[FloatArray, FloatArray, np.ndarray]:
