@@ -362,6 +362,12 @@ class ZScore(Normalizer):
     (``n - 1`` denominator) of the observed values (COINr ``n_zscore``). COINr's
     vignettes use ``mean=10, sd=2``; Mazziotta & Pareto use ``mean=100, sd=10``.
 
+    Each column is first multiplied by the power of two that brings its largest
+    absolute value into [1/2, 1). This is exact, so results are bit for bit those of
+    the plain formula, but columns of order 1e300 (whose squares overflow) or 1e-300
+    are standardised as well as any other: the z-scores of ``c * x`` equal those of
+    ``x`` for any ``c > 0``.
+
     Parameters
     ----------
     mean : float, default 0
@@ -412,7 +418,13 @@ class ZScore(Normalizer):
         const = _constant_columns(A)
         if const.any() and self.constant == "error":
             _raise_constant(A, const, ctx, "the z-score", "ZScore(constant='midpoint')")
-        mu, s = _r_mean_sd(A, ~np.isnan(A))
+        observed = ~np.isnan(A)
+        # Each column is scaled by the power of two that brings its largest |x| into
+        # [1/2, 1): exact, so the result is bit for bit the unscaled one (and COINr's), but
+        # the squares in the sd can neither overflow (values of 1e300) nor underflow (1e-300).
+        _, exponent = np.frexp(np.max(np.where(observed, np.abs(A), 0.0), axis=0))
+        A = np.ldexp(A, -exponent)
+        mu, s = _r_mean_sd(A, observed)
         s = np.where(const, 1.0, s)
         out = (A - mu) / s * self.sd + self.mean
         out[:, const] = np.where(np.isnan(A[:, const]), np.nan, self.mean)
