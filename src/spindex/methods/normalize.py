@@ -645,8 +645,14 @@ class DistanceToMax(Normalizer):
 class FractionOfMax(Normalizer):
     """Fraction of the best value: ``x / max`` (COINr ``n_fracmax``).
 
-    Only meaningful for positive data; with direction -1 the directed values
-    are negative, so this normaliser suits direction +1 indicators.
+    Only meaningful for positive data. The directions are applied first, so the
+    values of a direction -1 indicator are ``-x``: if all of them are negative the
+    maximum is not positive and the call is refused. Do not set such an indicator's
+    direction to +1 to get past the error: that would score its worst unit best.
+    Use a normaliser that handles directions (:class:`MinMax`,
+    :class:`DistanceToMax`, :class:`Rank`), or, if a ratio to the best is wanted,
+    give the indicator as a "more is better" quantity (for example its reciprocal)
+    with direction +1.
 
     Raises
     ------
@@ -670,10 +676,20 @@ class FractionOfMax(Normalizer):
         bad = np.flatnonzero(mx <= 0)
         if bad.size:
             j = int(bad[0])
+            direction = float(ctx.directions[j])
+            if direction < 0:
+                remedy = (
+                    "Keep its direction -1 (setting it to +1 would rank the worst unit first) "
+                    "and normalise it with MinMax, DistanceToMax or Rank, which handle "
+                    "directions; or, for a ratio to the best, supply a 'more is better' "
+                    "version of it (e.g. its reciprocal) with direction +1."
+                )
+            else:
+                remedy = "Use MinMax or DistanceToMax, which need no positive maximum."
             raise MethodError(
                 f"Fraction of max needs a positive maximum, but indicator {ctx.codes[j]!r} has "
-                f"maximum {float(mx[j])!r} (after applying its direction "
-                f"{float(ctx.directions[j]):+g}). Use MinMax or DistanceToMax instead."
+                f"maximum {float(mx[j])!r} (after applying its direction {direction:+g}). "
+                f"{remedy}"
             )
         return np.asarray(A / mx, dtype=np.float64)
 
