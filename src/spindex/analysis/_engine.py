@@ -33,14 +33,15 @@ import pandas as pd
 
 from spindex._ranking import rank_rows, sorted_ranks
 from spindex.errors import ParameterError, SpindexError, SpindexTypeError
+from spindex.methods._base import FloatArray
 from spindex.methods.aggregate import (
     power_mean_from_terms,
     power_scale,
     power_terms,
     scale_weights,
 )
-from spindex.methods._base import FloatArray
 from spindex.model import CompositeIndex
+from spindex.result import model_tie_scales
 
 __all__ = [
     "CHUNK",
@@ -171,6 +172,7 @@ class CompiledModel:
     units: tuple[Any, ...] = field(init=False)
     nominal_weights: FloatArray = field(init=False)
     nominal_scores: list[pd.DataFrame] = field(init=False)
+    tie_scales: FloatArray = field(init=False)
 
     def __post_init__(self) -> None:
         if not self.variants:
@@ -217,6 +219,12 @@ class CompiledModel:
                     f"Screen the data once, before the analysis. Variant: {v!r}"
                 )
         self.nominal_scores = [r.scores for r in results]
+        # The magnitude behind each variant's index, for the tie rule shared with scoring.
+        root = self._pos[fw.root]
+        self.tie_scales = np.array(
+            [model_tie_scales(v, r.scores)[root]
+             for v, r in zip(self.variants, results, strict=True)]
+        )
         self._values = [r.scores.to_numpy(dtype=float) for r in results]
         self._nodes: list[list[_Node]] = []
         self._composed: list[tuple[float, np.ndarray] | None] = []
@@ -290,6 +298,12 @@ class CompiledModel:
             e, s = power_terms(X, c[:, None], p)
             return power_mean_from_terms(_product(eff, e), _product(eff, s), c[None, :], p)
         return _inverse(_product(eff, _forward(X, p)), p)
+
+    def nominal_ranks(self, variant: int = 0) -> pd.Series:
+        """The ranks of the variant's own index, as its scoring reports them."""
+        ranks = rank_rows(self._values[variant][:, self.root_index][None, :],
+                          self.tie_scales[variant])[0]
+        return pd.Series(np.where(ranks > 0, ranks, np.nan), index=self.nominal_scores[0].index)
 
     @property
     def framework(self) -> Any:

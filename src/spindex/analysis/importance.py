@@ -748,8 +748,9 @@ def importance(
     -----
     Missing values: each S_i uses the units where both x_i and the index are observed. A
     constant node has S_i = 0; a node over whose units the index itself is constant has no
-    variance to share out, so its S_i, share, ratio and r^2 are NaN. With correlated indicators the main effects need not sum to 1
-    and a node with weight 0 can still be important: importance measures what an indicator
+    variance to share out, so its S_i, share, ratio and r^2 are NaN. With correlated
+    indicators the main effects need not sum to 1 and a node with weight 0 can still be
+    important: importance measures what an indicator
     tells about the index, not what the index computes from it (Paruolo et al. 2013).
 
     References

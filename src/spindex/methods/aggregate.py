@@ -321,10 +321,8 @@ def power_scale(A: FloatArray, obs: np.ndarray, p: float) -> FloatArray:
     Scaling by it keeps the power mean free of overflow and underflow: the terms lie in
     [0, 1] and the one of ``c`` itself is exactly 1.
     """
-    if p > 0:
-        c = np.where(obs, A, -np.inf).max(axis=-1)
-    else:
-        c = np.where(obs, A, np.inf).min(axis=-1)
+    c = (np.where(obs, A, -np.inf).max(axis=-1) if p > 0
+         else np.where(obs, A, np.inf).min(axis=-1))
     return np.asarray(np.where(np.isfinite(c) & (c > 0), c, 1.0), dtype=np.float64)
 
 
