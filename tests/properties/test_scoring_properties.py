@@ -24,7 +24,7 @@ def rounded_ranks(result: sp.IndexResult) -> pd.DataFrame:
     return result.scores.round(6).rank(ascending=False, method="min")
 
 
-@given(case=framework_and_data(missing=True), data=st.data(),
+@given(case=framework_and_data(hard=True, missing=True), data=st.data(),
        normalize=st.sampled_from(["minmax", "zscore"]),
        factor=st.sampled_from([1e-6, 1e6, 0.37, 144.0]))
 def test_unit_change_invariance(case, data, normalize, factor) -> None:
@@ -40,7 +40,7 @@ def test_unit_change_invariance(case, data, normalize, factor) -> None:
     pd.testing.assert_frame_equal(rounded_ranks(after), rounded_ranks(base))
 
 
-@given(case=framework_and_data(missing=True), data=st.data(),
+@given(case=framework_and_data(hard=True, missing=True), data=st.data(),
        normalize=st.sampled_from(["minmax", "zscore"]),
        transform=st.sampled_from([(0.37, -50.0), (144.0, 1e3), (2.0, 0.5)]))
 def test_shift_and_scale_invariance(case, data, normalize, transform) -> None:
@@ -57,7 +57,7 @@ def test_shift_and_scale_invariance(case, data, normalize, transform) -> None:
     pd.testing.assert_frame_equal(rounded_ranks(after), rounded_ranks(base))
 
 
-@given(case=framework_and_data(missing=True), data=st.data(),
+@given(case=framework_and_data(hard=True, missing=True), data=st.data(),
        normalize=st.sampled_from(["rank", "borda", "percentile"]))
 def test_rank_methods_invariant_to_monotone_transforms(case, data, normalize) -> None:
     fw, table = case
@@ -69,7 +69,7 @@ def test_rank_methods_invariant_to_monotone_transforms(case, data, normalize) ->
     np.testing.assert_array_equal(scores(model, changed), scores(model, table))
 
 
-@given(case=framework_and_data(), data=st.data())
+@given(case=framework_and_data(hard=True), data=st.data())
 def test_copeland_invariant_to_monotone_transforms(case, data) -> None:
     fw, table = case
     code = data.draw(st.sampled_from(fw.indicators))
@@ -96,7 +96,7 @@ def test_raw_geometric_ranks_invariant_to_rescaling(fw, data) -> None:
     pd.testing.assert_series_equal(after.ranks[root], base.ranks[root])
 
 
-@given(case=framework_and_data(missing=True), data=st.data(),
+@given(case=framework_and_data(hard=True, missing=True), data=st.data(),
        aggregate=st.sampled_from([*POWER_MEANS, "median", "copeland"]))
 def test_weight_scale_invariance(case, data, aggregate) -> None:
     """Multiplying every weight of one group by c > 0 changes nothing."""
@@ -110,7 +110,7 @@ def test_weight_scale_invariance(case, data, aggregate) -> None:
                                scores(model, table), rtol=1e-12, atol=1e-9)
 
 
-@given(case=framework_and_data(missing=True), data=st.data(),
+@given(case=framework_and_data(hard=True, missing=True), data=st.data(),
        normalize=st.sampled_from(["minmax", "zscore", "rank", "percentile"]),
        aggregate=st.sampled_from(["arithmetic", "median", "copeland", "mazziotta_pareto"]))
 def test_permutation_equivariance(case, data, normalize, aggregate) -> None:
@@ -126,7 +126,7 @@ def test_permutation_equivariance(case, data, normalize, aggregate) -> None:
     pd.testing.assert_frame_equal(shuffled.ranks.loc[table.index], base.ranks)
 
 
-@given(case=framework_and_data(missing=True),
+@given(case=framework_and_data(hard=True, missing=True),
        bounds=st.sampled_from([(0.0, 100.0), (1.0, 100.0), (-5.0, 5.0), (2.0, 3.0)]),
        aggregate=st.sampled_from([*POWER_MEANS, "median"]))
 def test_minmax_bounds(case, bounds, aggregate) -> None:
@@ -142,7 +142,7 @@ def test_minmax_bounds(case, bounds, aggregate) -> None:
     assert observed.max() <= high + tol
 
 
-@given(case=framework_and_data(missing=True))
+@given(case=framework_and_data(hard=True, missing=True))
 def test_harmonic_le_geometric_le_arithmetic(case) -> None:
     fw, table = case
     out = {
@@ -155,7 +155,7 @@ def test_harmonic_le_geometric_le_arithmetic(case) -> None:
     assert (out["geometric"] <= out["arithmetic"] * (1 + 1e-12)).all()
 
 
-@given(case=framework_and_data(missing=True), data=st.data(),
+@given(case=framework_and_data(hard=True, missing=True), data=st.data(),
        aggregate=st.sampled_from(["arithmetic", "geometric"]))
 def test_own_score_and_rank_monotone(case, data, aggregate) -> None:
     """Raising one unit's value of a +1 indicator never lowers its score nor worsens its rank."""
@@ -176,7 +176,7 @@ def test_own_score_and_rank_monotone(case, data, aggregate) -> None:
     assert after.ranks.loc[unit, root] <= base.ranks.loc[unit, root]
 
 
-@given(case=framework_and_data(), data=st.data())
+@given(case=framework_and_data(hard=True), data=st.data())
 def test_goalposts_scores_do_not_depend_on_other_units(case, data) -> None:
     fw, table = case
     model = sp.CompositeIndex(fw, normalize=sp.Goalposts(low=-100, high=100))
