@@ -384,7 +384,8 @@ def _power_mean_oracle(x: list[float], w: list[float], p: float) -> float:
         dec.prec = 420  # 1e-300 ** p differs from 1 in the 300th digit
         total = sum(Decimal(v) for v in w)
         pd_ = Decimal(p)
-        s = sum(Decimal(wi) / total * (Decimal(xi).ln() * pd_).exp() for xi, wi in zip(x, w))
+        s = sum(Decimal(wi) / total * (Decimal(xi).ln() * pd_).exp()
+                for xi, wi in zip(x, w, strict=True))
         return float((s.ln() / pd_).exp())
 
 
