@@ -612,7 +612,8 @@ def smaa(
         lacking = list(units[index.isna().to_numpy()])
         raise DataError(
             f"Unit(s) {lacking} have no '{fw.root}' score (too few indicators for the model's "
-            "min_coverage), so they cannot be ranked. Drop them or lower min_coverage."
+            "min_coverage, or only indicators of weight 0 observed), so they cannot be ranked. "
+            "Drop them, lower min_coverage or impute."
         )
     groups = _groups(fw, varying)
     columns = [c for _, kids in groups for c in kids]
