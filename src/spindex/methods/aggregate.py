@@ -366,8 +366,8 @@ class GeneralizedMean(Aggregator):
     fine: every term is at most 1) and nothing cancels as ``p -> 0``: the result is
     within a few ulps of the exact power mean for every order (about ``1e-16 / |p|``
     relative for large ``|p|``) and tends to the geometric mean. Below
-    ``|p| = 1e-200`` (``spindex.methods.aggregate.GEOMETRIC_BELOW``) the geometric mean is returned, which
-    is then equal to the power mean to far below rounding.
+    ``|p| = 1e-200`` (``spindex.methods.aggregate.GEOMETRIC_BELOW``) the geometric
+    mean is returned, which is then equal to the power mean to far below rounding.
 
     Parameters
     ----------
