@@ -2,24 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
 
-__all__ = ["TIE_RTOL", "rank_rows", "sorted_ranks"]
+__all__ = ["TIE_FLOOR", "TIE_RTOL", "rank_rows", "sorted_ranks", "tie_scales"]
 
-#: Relative difference below which two scores count as tied.
+#: Two scores are tied when their difference is at most TIE_RTOL times the range of the row...
 TIE_RTOL = 1e-12
+#: ... or at most TIE_FLOOR (64 ulps of 1) times the magnitude of the values the scores were
+#: computed from, the level of the rounding noise of a mean of such values.
+TIE_FLOOR = 2.0**-46
 
 
-def sorted_ranks(scores: FloatArray) -> tuple[np.ndarray, np.ndarray]:
+def _tolerance(s: FloatArray, missing: np.ndarray, scale: ArrayLike | None) -> FloatArray:
+    """Per row, the largest gap between two scores that still counts as a tie."""
+    with np.errstate(invalid="ignore"):
+        hi = np.where(missing, -np.inf, s).max(axis=1)
+        lo = np.where(missing, np.inf, s).min(axis=1)
+        spread = np.where(hi >= lo, hi - lo, 0.0)
+        magnitude = np.where(hi >= lo, np.maximum(np.abs(hi), np.abs(lo)), 0.0)
+    if scale is not None:
+        given = np.broadcast_to(np.asarray(scale, dtype=float), magnitude.shape)
+        magnitude = np.fmax(magnitude, np.where(np.isfinite(given), given, 0.0))
+    return np.asarray(np.maximum(TIE_RTOL * spread, TIE_FLOOR * magnitude), dtype=np.float64)
+
+
+def sorted_ranks(
+    scores: FloatArray, scale: ArrayLike | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Each row's units from best to worst, with their ranks: the work shared by every rank
     statistic, done without scattering back to unit order.
+
+    Two scores of a row are tied when they differ by at most
+    ``max(TIE_RTOL * range, TIE_FLOOR * magnitude)``: the range of the row's scores makes the
+    rule invariant under shifts and rescaling of the scores, the magnitude (the largest
+    ``|score|``, or ``scale`` if larger) absorbs the rounding noise of scores that are equal in
+    exact arithmetic, even when all of them are (then the range is that noise itself).
 
     Parameters
     ----------
     scores : ndarray, shape (n_samples, n_units)
+    scale : float or ndarray of shape (n_samples,), optional
+        Magnitude of the values the scores were computed from (see :func:`tie_scales`);
+        by default the scores' own.
 
     Returns
     -------
@@ -41,10 +70,9 @@ def sorted_ranks(scores: FloatArray) -> tuple[np.ndarray, np.ndarray]:
     position = np.arange(1, n + 1, dtype=np.int32)
     with np.errstate(invalid="ignore"):
         gap = sorted_key[:, 1:] - sorted_key[:, :-1]
-        scale = np.maximum(np.abs(sorted_key[:, 1:]), np.abs(sorted_key[:, :-1]))
         # Scores equal in exact arithmetic may differ in the last bits depending on the order
         # of summation; both scoring paths treat values this close as tied.
-        tied = gap <= TIE_RTOL * scale
+        tied = gap <= _tolerance(s, missing, scale)[:, None]
     if tied.any():
         new_value = np.ones(s.shape, dtype=bool)
         new_value[:, 1:] = ~tied
@@ -56,18 +84,54 @@ def sorted_ranks(scores: FloatArray) -> tuple[np.ndarray, np.ndarray]:
     return order, ranks
 
 
-def rank_rows(scores: FloatArray) -> np.ndarray:
-    """Rank each row, 1 = highest; ties share the best rank; a missing score gets rank 0.
+def tie_scales(
+    values: FloatArray, children: Sequence[Sequence[int]], means: Sequence[bool]
+) -> FloatArray:
+    """The magnitude each node's scores are computed from, for the tie rule.
+
+    It is the largest ``|value|`` of the node itself, and, for a node aggregated by a power
+    mean (whose values lie between those of its children), the largest of its children's
+    magnitudes: so the magnitude of an index of means is that of the normalised indicators
+    below it, whatever the weights. It depends only on values that weight sampling does not
+    change, so scoring and the compiled engine use the same one.
+
+    Parameters
+    ----------
+    values : ndarray, shape (n_units, n_nodes)
+        Every node's scores, children before parents.
+    children : sequence of sequences of int
+        Positions of each node's children (empty for an indicator).
+    means : sequence of bool
+        Whether each node is aggregated by a power mean.
+
+    Returns
+    -------
+    ndarray, shape (n_nodes,)
+    """
+    V = np.asarray(values, dtype=float)
+    observed = ~np.isnan(V)
+    out = np.where(observed, np.abs(V), 0.0).max(axis=0, initial=0.0)
+    for j, kids in enumerate(children):
+        if len(kids) and means[j]:
+            out[j] = max(out[j], float(np.max(out[list(kids)])))
+    return np.asarray(out, dtype=np.float64)
+
+
+def rank_rows(scores: FloatArray, scale: ArrayLike | None = None) -> np.ndarray:
+    """Rank each row, 1 = highest; ties share the best rank (see :func:`sorted_ranks`); a
+    missing score gets rank 0.
 
     Parameters
     ----------
     scores : ndarray, shape (n_samples, n_units)
+    scale : float or ndarray of shape (n_samples,), optional
+        Magnitude of the values the scores were computed from; by default the scores' own.
 
     Returns
     -------
     ndarray of int32, same shape
     """
-    order, ranks_sorted = sorted_ranks(scores)
+    order, ranks_sorted = sorted_ranks(scores, scale)
     ranks = np.empty(ranks_sorted.shape, dtype=np.int32)
     np.put_along_axis(ranks, order, ranks_sorted, axis=1)
     return ranks

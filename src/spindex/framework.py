@@ -658,8 +658,11 @@ class Framework:
             if n.parent is None:
                 out[n.code] = 1.0
                 continue
-            total = sum(self._by_code[s].weight for s in self._children[n.parent])
-            out[n.code] = n.weight / total
+            siblings = [self._by_code[s].weight for s in self._children[n.parent]]
+            # Scaled by a power of two (exact) so that a sum of huge weights cannot overflow.
+            _, exponent = math.frexp(max(siblings))
+            total = sum(math.ldexp(w, -exponent) for w in siblings)
+            out[n.code] = math.ldexp(n.weight, -exponent) / total
         return pd.Series(out, name="weight", dtype=float)
 
     def effective_weights(self, level: int | str = 1) -> pd.Series:
@@ -1141,7 +1144,7 @@ def _validate(
     for code in by_code:
         height(code)
     for parent, kids in children.items():
-        total = sum(by_code[k].weight for k in kids)
+        total = max(by_code[k].weight for k in kids)
         if total <= 0:
             raise FrameworkError(
                 f"All the weights of the children of '{parent}' ({_preview(kids)}) are zero; "

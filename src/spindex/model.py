@@ -777,7 +777,7 @@ class CompositeIndex:
                 )
             observed = ~np.isnan(X)
             # A unit whose available children all weigh zero is legitimately missing here.
-            available = (observed * w).sum(axis=1) > 0
+            available = (observed & (w > 0)).any(axis=1)  # no sum: huge weights may overflow
             broken = available & ~np.isfinite(y)
             if broken.any():
                 i = int(np.argmax(broken))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from spindex._ranking import rank_rows
+from spindex._ranking import rank_rows, tie_scales
 from spindex._values import real_table
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
 
@@ -27,25 +27,44 @@ class StepRecord(NamedTuple):
     detail: str
 
 
-def rank_table(scores: pd.DataFrame) -> pd.DataFrame:
+def rank_table(scores: pd.DataFrame, scales: Sequence[float] | None = None) -> pd.DataFrame:
     """Rank each column, 1 = highest score; ties share the best rank; missing stays missing.
 
-    Scores within a relative 1e-12 of each other are tied (see ``spindex._ranking``), so that
-    values equal in exact arithmetic rank the same whatever the order of summation.
+    Scores closer than 1e-12 times the column's range, or than 64 ulps of the magnitude of
+    the values they were computed from, are tied (see ``spindex._ranking``), so that values
+    equal in exact arithmetic rank the same whatever the order of summation.
 
     Parameters
     ----------
     scores : pandas.DataFrame
         Units x columns.
+    scales : sequence of float, optional
+        Per column, the magnitude of the values its scores were computed from (see
+        :func:`model_tie_scales`); by default each column's own largest ``|score|``.
 
     Returns
     -------
     pandas.DataFrame
         Nullable integer ranks of the same shape.
     """
-    ranks = rank_rows(scores.to_numpy(dtype=float).T).T.astype(float)
+    ranks = rank_rows(scores.to_numpy(dtype=float).T, scales).T.astype(float)
     ranks[ranks == 0] = np.nan
     return pd.DataFrame(ranks, index=scores.index, columns=scores.columns).astype("Int64")
+
+
+def model_tie_scales(model: CompositeIndex, scores: pd.DataFrame) -> np.ndarray:
+    """Per column of ``scores`` (every node, in framework order), the magnitude its scores
+    are computed from: the largest ``|value|`` of the normalised indicators (or non-mean
+    aggregates) feeding it through power means. Scoring and the analyses rank with it."""
+    fw = model.framework
+    codes = list(scores.columns)
+    pos = {c: i for i, c in enumerate(codes)}
+    aggregates = set(fw.aggregates)
+    children = [[pos[k] for k in fw.children(c) if k in pos] if c in aggregates else []
+                for c in codes]
+    means = [c in aggregates and getattr(model.aggregator(c), "power", None) is not None
+             for c in codes]
+    return tie_scales(scores.to_numpy(dtype=float), children, means)
 
 
 def node_values(values: Any, codes: Sequence[str], owner: str) -> pd.DataFrame:
@@ -112,7 +131,8 @@ class IndexResult:
     def ranks(self) -> pd.DataFrame:
         """Rank of every unit at every node (1 = best, ties share the best rank)."""
         if "ranks" not in self._ranks:
-            self._ranks["ranks"] = rank_table(self.scores)
+            scales = model_tie_scales(self.model, self.scores)
+            self._ranks["ranks"] = rank_table(self.scores, list(scales))
         return self._ranks["ranks"]
 
     @property

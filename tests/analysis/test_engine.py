@@ -51,7 +51,7 @@ def test_sampled_weights_match_rescoring(asem_models, asem_data) -> None:
             np.testing.assert_allclose(got[s], expected, rtol=1e-12)
 
 
-@given(case=framework_and_data(missing=True), data=st.data(),
+@given(case=framework_and_data(hard=True, missing=True), data=st.data(),
        aggregate=st.sampled_from(["arithmetic", "geometric", "harmonic",
                                   sp.GeneralizedMean(p=0.5)]))
 def test_engine_equals_scoring_on_random_models(case, data, aggregate) -> None:
@@ -105,3 +105,37 @@ def test_chunks_identical_for_any_block_size_and_executor() -> None:
     with ThreadPoolExecutor(2) as pool:
         threaded = np.concatenate(list(map_chunks(task, n, block_size=CHUNK, executor=pool)))
     np.testing.assert_array_equal(threaded, reference)
+
+
+@pytest.mark.parametrize("p", [1e-20, 1e-15, 2.5, 500.0, -3.0, -500.0])
+@pytest.mark.parametrize("level", [None, 2, 3])
+def test_generalized_means_of_any_order_match_rescoring(asem_framework, asem_data, p,
+                                                        level) -> None:
+    """The engine uses GeneralizedMean's scaled expm1 terms: p near 0 is the geometric mean,
+    p = +-500 does not overflow, on every route (composed, static children, dynamic)."""
+    fw = asem_framework
+    model = sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100), aggregate=sp.GeneralizedMean(p))
+    varying = fw.indicators + fw.level(2) if level is None else fw.level(level)
+    compiled = CompiledModel([model], asem_data, varying)
+    rng = np.random.default_rng(4)
+    W = np.tile(compiled.nominal_weights, (3, 1))
+    cols = [compiled.position(c) for c in varying]
+    W[:, cols] *= rng.uniform(0.5, 1.5, size=(3, len(cols)))
+    expected = np.array([
+        model.with_weights(dict(zip(fw.codes, W[s], strict=True))).score(asem_data).index
+        for s in range(3)
+    ])
+    with np.errstate(over="raise"):
+        np.testing.assert_allclose(compiled.evaluate(W), expected, rtol=1e-14)
+        np.testing.assert_allclose(compiled.evaluate(W, nodes=[fw.root])[..., 0], expected,
+                                   rtol=1e-14)
+
+
+def test_huge_sampled_weights_weigh_like_their_ratios(asem_framework, asem_data) -> None:
+    model = sp.CompositeIndex(asem_framework, normalize=sp.MinMax(1, 100))
+    compiled = CompiledModel([model], asem_data, asem_framework.level(2))
+    W = np.tile(compiled.nominal_weights, (2, 1))
+    W[1] *= 1e308 / W[1].max()
+    with np.errstate(over="raise"):
+        scores = compiled.evaluate(W, nodes=list(asem_framework.aggregates))
+    np.testing.assert_allclose(scores[1], scores[0], rtol=1e-14)

@@ -204,8 +204,20 @@ def test_importance_errors(asem_model: sp.CompositeIndex, asem_data: pd.DataFram
         importance(asem_model, asem_data, smoother="kernel")
     few = asem_data.copy()
     few.loc[few.index[4:], "LPI"] = np.nan
-    with pytest.raises(sp.DataError, match=r"'LPI'.*only 4 units"):
+    with pytest.raises(sp.DataError, match=r"'LPI'.*only 4 units.*47 of the 51 units miss.*"
+                       r"Impute"):
         importance(asem_model, few)
+
+
+def test_too_few_units_without_missing_values_does_not_advise_imputation() -> None:
+    fw = sp.Framework.from_dict({"code": "I", "children": [{"code": "a"}, {"code": "b"}]})
+    data = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [4.0, 1.0, 3.0, 2.0]},
+                        index=["p", "q", "r", "s"])
+    with pytest.raises(sp.DataError) as info:
+        importance(sp.CompositeIndex(fw), data)
+    message = str(info.value)
+    assert "only 4 units in all" in message and "Score more units" in message
+    assert "mpute" not in message
 
 
 # ---------------------------------------------------------------------- optimize_weights()

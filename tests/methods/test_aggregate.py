@@ -373,3 +373,108 @@ def test_get_aggregator_wrong_type() -> None:
     with pytest.raises(SpindexTypeError, match="list") as info:
         get_aggregator(["arithmetic"])  # type: ignore[arg-type]
     assert isinstance(info.value, TypeError)
+
+
+# --------------------------------------------------------------------------- numerical soundness
+def _power_mean_oracle(x: list[float], w: list[float], p: float) -> float:
+    """The weighted power mean in 420-digit decimal arithmetic (the exact value to 1e-16)."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as dec:
+        dec.prec = 420  # 1e-300 ** p differs from 1 in the 300th digit
+        total = sum(Decimal(v) for v in w)
+        pd_ = Decimal(p)
+        s = sum(Decimal(wi) / total * (Decimal(xi).ln() * pd_).exp()
+                for xi, wi in zip(x, w, strict=True))
+        return float((s.ln() / pd_).exp())
+
+
+@pytest.mark.parametrize("p", [1e-300, 1e-100, 1e-20, 1e-15, 1e-12, 1e-6, 1e-3, 0.5, 2.0,
+                               7.0, 500.0, -1e-20, -1e-9, -0.5, -2.0, -500.0])
+def test_generalized_mean_equals_high_precision_oracle(p) -> None:
+    rng = np.random.default_rng(12)
+    X = np.exp(rng.uniform(np.log(1e-3), np.log(1e3), size=(12, 5)))
+    X[0] = [1.0, 100.0, 1e-3, 1e3, 5.0]
+    w = np.array([1.0, 2.0, 0.5, 3.0, 1e-3])
+    got = GeneralizedMean(p)(X, w, ctx(5, 12))
+    expected = [_power_mean_oracle(list(row), list(w), p) for row in X]
+    # A few ulps, times 1/|p| for large orders (the 1/p-th root spreads the sum's rounding).
+    assert_allclose(got, expected, rtol=8e-16 * max(1.0, 8.0 / abs(p)) + 1e-15)
+
+
+def test_generalized_mean_tends_to_the_geometric_mean_on_asem(asem_framework, asem_data) -> None:
+    """p = 1e-20 gave 1.0 for every ASEM unit before (x**p rounds to 1); the power mean is the
+    geometric one to rounding there, and within the first-order gap p/2 Var(log x) above it."""
+    import spindex as sp
+
+    def index(aggregate):
+        model = sp.CompositeIndex(asem_framework, normalize=sp.MinMax(1, 100),
+                                  aggregate=aggregate)
+        return model.score(asem_data).index.to_numpy()
+
+    geometric = index("geometric")
+    assert np.all((geometric > 10) & (geometric < 89))
+    for p in (1e-20, 1e-18, 1e-16, 1e-14, 1e-12):
+        ratio = index(GeneralizedMean(p)) / geometric - 1
+        # Three levels of power means of values in [1, 100]: 0 <= log-gap <= 3 p (log 100)^2 / 2.
+        assert np.all(ratio >= -4e-15)
+        assert np.all(ratio <= 4e-15 + 3 * p * math.log(100) ** 2 / 2)
+    assert_allclose(index(GeneralizedMean(1e-20)), geometric, rtol=4e-15)
+
+
+def test_generalized_mean_of_large_orders_does_not_overflow() -> None:
+    X = np.array([[1.0, 100.0, 50.0], [1e300, 1e-300, 3.0], [0.0, 0.0, 0.0]])
+    w = np.array([1.0, 1.0, 2.0])
+    with np.errstate(over="raise", invalid="raise"):
+        high = GeneralizedMean(500)(X, w, ctx(3, 3))
+        low = GeneralizedMean(-500)(X[:2], w, ctx(3, 2))
+    # (1/4)^(1/500) of the maximum: the largest value dominates.
+    assert_allclose(high[:2], [100 * 0.25 ** (1 / 500), 1e300 * 0.25 ** (1 / 500)], rtol=1e-14)
+    assert high[2] == 0.0
+    assert_allclose(low, [0.25 ** (-1 / 500), 1e-300 * 0.25 ** (-1 / 500)], rtol=1e-14)
+
+
+def test_generalized_mean_below_the_geometric_threshold_is_the_geometric_mean() -> None:
+    X = np.array([[1.0, 100.0], [3.0, 7.0]])
+    w = np.array([1.0, 3.0])
+    geometric = Geometric()(X, w, ctx(2, 2))
+    assert GeneralizedMean(1e-250).power == 0.0
+    assert_array_equal(GeneralizedMean(1e-250)(X, w, ctx(2, 2)), geometric)
+    assert_array_equal(GeneralizedMean(-1e-250)(X, w, ctx(2, 2)), geometric)
+
+
+@pytest.mark.parametrize("method", [Arithmetic(), Geometric(), Harmonic(), GeneralizedMean(3),
+                                    GeneralizedMean(-2), WeightedMedian(), MazziottaPareto(),
+                                    Copeland(), Copeland(score="outranking")])
+def test_huge_weights_weigh_like_their_ratios(method) -> None:
+    """Two weights of 1e308 sum to inf: every normalised weight became 0 and the index 0."""
+    X = np.array([[10.0, 40.0, 20.0], [20.0, 30.0, nan], [90.0, 1.0, 5.0]])
+    huge = np.array([1e308, 1e308, 0.5e308])
+    plain = np.array([2.0, 2.0, 1.0])
+    with np.errstate(over="raise"):
+        got = method(X, huge, ctx(3, 3))
+    # 1e308 is not a power of two times 2, so the weights round differently: a few ulps.
+    assert_allclose(got, method(X, plain, ctx(3, 3)), rtol=2e-15)
+
+
+def test_huge_framework_weights_score_like_their_ratios() -> None:
+    import pandas as pd
+
+    import spindex as sp
+
+    def framework(w):
+        return sp.Framework.from_records([
+            {"code": "I"}, {"code": "a", "parent": "I", "weight": w},
+            {"code": "b", "parent": "I", "weight": w}, {"code": "c", "parent": "I", "weight": 1.0},
+        ])
+
+    data = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [3.0, 1.0, 2.0], "c": [5.0, 9.0, 1.0]},
+                        index=["u", "v", "w"])
+    fw = framework(1e308)
+    assert fw.normalized_weights()[["a", "b"]].tolist() == [0.5, 0.5]
+    assert_allclose(fw.normalized_weights()["c"], 0.5e-308, rtol=1e-6)  # subnormal
+    for aggregate in ("arithmetic", "geometric", sp.GeneralizedMean(2)):
+        model = sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100), aggregate=aggregate)
+        equal = sp.CompositeIndex(framework(1.0), normalize=sp.MinMax(1, 100),
+                                  aggregate=aggregate).with_weights({"c": 0.0})
+        assert_allclose(model.score(data).index, equal.score(data).index, rtol=1e-14)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -435,3 +436,49 @@ def test_get_normalizer_wrong_type() -> None:
 def test_errors_are_builtin_value_errors() -> None:
     with pytest.raises(ValueError):
         MinMax()(col(2, 2, 2), ctx())
+
+
+# --------------------------------------------------------------------------- numerical soundness
+@pytest.mark.parametrize("factor", [1e300, 1e-300, 2.0**1000, 2.0**-1060, 3.7])
+def test_zscore_of_a_scaled_column_equals_the_zscore_of_the_column(factor) -> None:
+    """Values of order 1e300 overflowed the squares (sd = inf, z = 0, a numpy warning only)."""
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(15, 3))
+    X[2, 1] = np.nan
+    c = NormalizationContext(codes=("a", "b", "c"), units=tuple(f"u{i}" for i in range(15)),
+                             directions=np.ones(3))
+    base = ZScore(mean=10, sd=2)(X, c)
+    big = X * factor
+    with np.errstate(all="raise"):
+        scaled = ZScore(mean=10, sd=2)(big, c)
+    if math.frexp(factor)[0] == 0.5 and factor > 2.0**-1020:
+        assert_array_equal(scaled, base)  # a power of two: exactly the same bits
+    else:
+        # X * factor itself rounds (and 2**-1060 is subnormal): equal to that rounding.
+        tol = 1e-15 if factor > 1e-300 else 1e-3
+        assert_allclose(scaled, base, rtol=tol, atol=tol)
+
+
+def test_zscore_scaling_leaves_ordinary_columns_bit_for_bit() -> None:
+    """The power-of-two scaling is exact: the same bits as the plain long-double formula."""
+    from spindex.methods.normalize import _r_mean_sd
+
+    rng = np.random.default_rng(8)
+    X = rng.uniform(-1e6, 1e6, size=(40, 2))
+    X[3, 0] = np.nan
+    c = NormalizationContext(codes=("a", "b"), units=tuple(f"u{i}" for i in range(40)),
+                             directions=np.ones(2))
+    mu, s = _r_mean_sd(X, ~np.isnan(X))
+    assert_array_equal(ZScore()(X, c), (X - mu) / s)
+
+
+def test_fraction_of_max_on_direction_minus_one_does_not_advise_flipping_it() -> None:
+    with pytest.raises(MethodError) as info:
+        FractionOfMax()(col(-1, -2, -4), ctx(("cost",), directions=[-1]))
+    message = str(info.value)
+    assert "'cost'" in message and "-1" in message
+    assert "Keep its direction -1" in message and "worst unit first" in message
+    assert "MinMax" in message
+    with pytest.raises(MethodError, match=r"'gain'.*MinMax or DistanceToMax") as info:
+        FractionOfMax()(col(-1, -2, -4), ctx(("gain",), directions=[1]))
+    assert "direction -1" not in str(info.value)

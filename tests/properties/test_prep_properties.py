@@ -133,7 +133,8 @@ def test_imputation_never_touches_an_observed_value(case, imputer) -> None:
     assert np.all((out >= lo) & (out <= hi))
 
 
-@given(case=framework_and_data(missing=True), impute=st.sampled_from(["mean", "median"]),
+@given(case=framework_and_data(hard=True, missing=True),
+       impute=st.sampled_from(["mean", "median"]),
        threshold=st.sampled_from([0.0, 0.5, 0.8, 1.0]))
 def test_pipeline_imputation_and_screening(case, impute, threshold) -> None:
     fw, table = case

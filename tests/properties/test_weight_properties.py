@@ -115,7 +115,8 @@ def test_pairwise_pearson_matches_pandas(X) -> None:
     np.testing.assert_array_equal(n, obs.T @ obs)
 
 
-@given(fw=frameworks(), data=st.data())
+@given(fw=frameworks(max_levels=6, max_children=8, zero_weights=True, max_indicators=24),
+       data=st.data())
 def test_weight_set_round_trip(fw, data) -> None:
     codes = [c for c in fw.codes if c != fw.root]
     chosen = data.draw(st.lists(st.sampled_from(codes), min_size=1, unique=True))

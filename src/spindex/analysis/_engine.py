@@ -40,7 +40,14 @@ from spindex.analysis._runs import (
 )
 from spindex.errors import ParameterError, SpindexError
 from spindex.methods._base import FloatArray
+from spindex.methods.aggregate import (
+    power_mean_from_terms,
+    power_scale,
+    power_terms,
+    scale_weights,
+)
 from spindex.model import CompositeIndex
+from spindex.result import model_tie_scales
 
 __all__ = [
     "CHUNK",
@@ -206,6 +213,7 @@ class CompiledModel:
     units: tuple[Any, ...] = field(init=False)
     nominal_weights: FloatArray = field(init=False)
     nominal_scores: list[pd.DataFrame] = field(init=False)
+    tie_scales: FloatArray = field(init=False)
 
     def __post_init__(self) -> None:
         if not self.variants:
@@ -252,6 +260,12 @@ class CompiledModel:
                     f"Screen the data once, before the analysis. Variant: {v!r}"
                 )
         self.nominal_scores = [r.scores for r in results]
+        # The magnitude behind each variant's index, for the tie rule shared with scoring.
+        root = self._pos[fw.root]
+        self.tie_scales = np.array(
+            [model_tie_scales(v, r.scores)[root]
+             for v, r in zip(self.variants, results, strict=True)]
+        )
         self._values = [r.scores.to_numpy(dtype=float) for r in results]
         self._nodes: list[list[_Node]] = []
         self._composed: list[tuple[float, np.ndarray] | None] = []
@@ -312,15 +326,25 @@ class CompiledModel:
         # weight among its siblings.
         for node in reversed(self._nodes[variant]):
             kids = node.children
-            Wk = W[:, kids]
+            Wk = scale_weights(W[:, kids])
             _check_group_weights(Wk, node.code)
             Wn = Wk / Wk.sum(axis=1, keepdims=True)
             parent = share[self._pos[node.code]]
             for j, k in enumerate(kids):
                 share[int(k)] = parent * Wn[:, j]
         eff = np.column_stack([share[int(k)] for k in frontier])
-        F = _forward(self._values[variant][:, frontier], p)
-        return _inverse(_product(eff, F), p)
+        X = self._values[variant][:, frontier]
+        if _general(p):
+            c = power_scale(X, np.ones(X.shape, dtype=bool), p)
+            e, s = power_terms(X, c[:, None], p)
+            return power_mean_from_terms(_product(eff, e), _product(eff, s), c[None, :], p)
+        return _inverse(_product(eff, _forward(X, p)), p)
+
+    def nominal_ranks(self, variant: int = 0) -> pd.Series:
+        """The ranks of the variant's own index, as its scoring reports them."""
+        ranks = rank_rows(self._values[variant][:, self.root_index][None, :],
+                          self.tie_scales[variant])[0]
+        return pd.Series(np.where(ranks > 0, ranks, np.nan), index=self.nominal_scores[0].index)
 
     @property
     def framework(self) -> Any:
@@ -370,32 +394,55 @@ class CompiledModel:
 
         for node in self._nodes[variant]:
             kids = node.children
-            Wk = W[:, kids]
+            Wk = scale_weights(W[:, kids])
             _check_group_weights(Wk, node.code)
             p = node.power
             assert p is not None
+            general = _general(p)
             if all(int(k) not in dynamic_values for k in kids):
                 X = base[:, kids]  # units x k, the same for every sample
                 M = ~np.isnan(X)
-                F = np.where(M, _forward(np.where(M, X, 1.0), p), 0.0)
-                num = _product(Wk, F)
+                if general:
+                    # The scaled, expm1-based power mean of GeneralizedMean (aggregate.py).
+                    scale = power_scale(X, M, p)
+                    e, s = power_terms(np.where(M, X, scale[:, None]), scale[:, None], p)
+                    num = _product(Wk, np.where(M, e, 0.0))
+                    num_s = _product(Wk, np.where(M, s, 0.0))
+                else:
+                    num = _product(Wk, np.where(M, _forward(np.where(M, X, 1.0), p), 0.0))
                 den = _product(Wk, M.astype(float))
                 count = np.broadcast_to(M.sum(axis=1), (n_samples, M.shape[0]))
             else:
                 # Accumulate child by child: memory stays samples x units, never x children.
                 shape = (n_samples, len(self.units))
                 num = np.zeros(shape)
+                num_s = np.zeros(shape)
                 den = np.zeros(shape)
                 count = np.zeros(shape)
+                if general:
+                    # The largest (p > 0) or smallest (p < 0) available child, as power_scale.
+                    pick = np.fmax if p > 0 else np.fmin
+                    scale = np.full(shape, np.nan)
+                    for k in kids:
+                        scale = pick(scale, column(int(k)))
+                    scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
                 for j, k in enumerate(kids):
                     c = np.broadcast_to(column(int(k)), shape)
                     m = ~np.isnan(c)
                     w = Wk[:, j, None]
-                    num += np.where(m, _forward(np.where(m, c, 1.0), p), 0.0) * w
+                    if general:
+                        e, s = power_terms(np.where(m, c, scale), scale, p)
+                        num += np.where(m, e, 0.0) * w
+                        num_s += np.where(m, s, 0.0) * w
+                    else:
+                        num += np.where(m, _forward(np.where(m, c, 1.0), p), 0.0) * w
                     den += m * w
                     count += m
             with np.errstate(invalid="ignore", divide="ignore"):
-                y = _inverse(num / den, p)
+                if general:
+                    y = power_mean_from_terms(num / den, num_s / den, scale, p)
+                else:
+                    y = _inverse(num / den, p)
             y[den <= 0] = np.nan
             if node.coverage is not None:
                 y[count / len(kids) < node.coverage] = np.nan
@@ -448,14 +495,17 @@ def _product(W: FloatArray, X: FloatArray) -> FloatArray:
     return np.einsum("sk,uk->su", W, X)
 
 
+def _general(p: float) -> bool:
+    """Whether order p takes GeneralizedMean's scaled expm1 form rather than a linear map."""
+    return p not in (0.0, 1.0, -1.0)
+
+
 def _forward(x: FloatArray, p: float) -> FloatArray:
     if p == 1.0:
         return x
     if p == 0.0:
         return np.log(x)
-    if p == -1.0:
-        return 1.0 / x
-    return np.power(x, p)
+    return 1.0 / x
 
 
 def _inverse(y: FloatArray, p: float) -> FloatArray:
@@ -463,6 +513,4 @@ def _inverse(y: FloatArray, p: float) -> FloatArray:
         return y
     if p == 0.0:
         return np.exp(y)
-    if p == -1.0:
-        return 1.0 / y
-    return np.power(y, 1.0 / p)
+    return 1.0 / y

@@ -461,10 +461,21 @@ def _usable(
     flat = np.zeros(len(codes), dtype=bool)
     for j, code in enumerate(codes):
         if counts[j] < MIN_UNITS:
+            n_units = X.shape[0]
+            if n_units < MIN_UNITS:
+                # Imputation cannot help: even complete data would be too few units.
+                advice = (
+                    f"there are only {n_units} units in all. Score more units to estimate "
+                    "importance."
+                )
+            else:
+                advice = (
+                    f"{n_units - int(counts[j])} of the {n_units} units miss a value of the "
+                    "node or of the index. Impute the missing values or analyse another level."
+                )
             raise DataError(
                 f"Node '{code}' and the index are both observed for only {int(counts[j])} units; "
-                f"estimating its importance needs at least {MIN_UNITS}. Impute the missing "
-                "values or analyse another level."
+                f"estimating its importance needs at least {MIN_UNITS}, but {advice}"
             )
         flat[j] = np.ptp(y[masks[:, j]]) == 0
     if smoother == "local_linear" and int(counts.max()) > _LOCAL_LINEAR_MAX_UNITS:

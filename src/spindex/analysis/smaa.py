@@ -246,12 +246,14 @@ def _as_sampler(spec: Any, fw: Framework, level: Any, node: Any) -> WeightSample
 
 
 # ----------------------------------------------------------------------- accumulation
-def _ranks_with_spans(scores: FloatArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _ranks_with_spans(
+    scores: FloatArray, scale: float | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Units from best to worst in each row, with the first and last rank of their tie group
     (the same array when nothing ties).
 
     Missing scores share the ranks after every scored unit."""
-    order, first = sorted_ranks(scores)
+    order, first = sorted_ranks(scores, scale)
     m, n = first.shape
     gone = first == 0
     if gone.any():
@@ -322,7 +324,9 @@ class _Task:
     def chunk(self, index: int, m: int) -> _Counts:
         rng = chunk_generator(self.seed, index)
         W = self.sampler.draw(self.compiled.framework, rng, m)
-        order, first, last = _ranks_with_spans(self.compiled.evaluate(W))
+        order, first, last = _ranks_with_spans(
+            self.compiled.evaluate(W), float(self.compiled.tie_scales[0])
+        )
         shares = _first_shares(order, first, last)
         # Narrow integers make the n x n comparisons of every draw cheaper.
         rank_of = np.empty(first.shape, dtype=np.int16 if first.shape[1] < 2**15 else np.int32)
@@ -631,7 +635,8 @@ def smaa(
         lacking = list(units[index.isna().to_numpy()])
         raise DataError(
             f"Unit(s) {lacking} have no '{fw.root}' score (too few indicators for the model's "
-            "min_coverage), so they cannot be ranked. Drop them or lower min_coverage."
+            "min_coverage, or only indicators of weight 0 observed), so they cannot be ranked. "
+            "Drop them, lower min_coverage or impute."
         )
     groups = _groups(fw, varying)
     columns = [c for _, kids in groups for c in kids]
@@ -656,10 +661,13 @@ def smaa(
     if won.any():
         W = np.tile(compiled.nominal_weights, (int(won.sum()), 1))
         W[:, [compiled.position(c) for c in columns]] = centre[won]
-        order, lo, hi = _ranks_with_spans(compiled.evaluate(W))
+        order, lo, hi = _ranks_with_spans(
+            compiled.evaluate(W), float(compiled.tie_scales[0])
+        )
         shares = _first_shares(order, lo, hi)
         confidence[won] = shares[np.arange(int(won.sum())), np.flatnonzero(won)]
-    nominal_ranks = index.rank(ascending=False, method="min")
+    # The tie rule of scoring and of the draws, not pandas' exact comparison.
+    nominal_ranks = compiled.nominal_ranks(0)
     nw = fw.normalized_weights()
     rank_labels = pd.RangeIndex(1, m + 1, name="rank")
     return SMAAResult(

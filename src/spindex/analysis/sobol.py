@@ -163,8 +163,9 @@ class _Evaluate:
         W = np.tile(self.nominal_weights, (m, 1))
         W[:, self.weight_cols] *= 1.0 + self.phi * (2.0 * u[:, :k] - 1.0)
         choices = self.switches.from_uniform(u[:, k:])
-        scores = self.compiled.evaluate_mixed(W, self.switches.variant_of(choices))
-        ranks = rank_rows(scores)
+        variants = self.switches.variant_of(choices)
+        scores = self.compiled.evaluate_mixed(W, variants)
+        ranks = rank_rows(scores, self.compiled.tie_scales[variants])
         both = (ranks > 0) & (self.nominal_ranks > 0)
         with np.errstate(invalid="ignore", divide="ignore"):
             shift = (np.abs(ranks - self.nominal_ranks) * both).sum(axis=1) / both.sum(axis=1)

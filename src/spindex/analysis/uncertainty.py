@@ -76,8 +76,9 @@ class _Task:
         else:
             W = self.sampler.draw(fw, rng, m)
         choices = self.switches.draw(rng, m)
-        scores = self.compiled.evaluate_mixed(W, self.switches.variant_of(choices))
-        order, ranks_sorted = sorted_ranks(scores)
+        variants = self.switches.variant_of(choices)
+        scores = self.compiled.evaluate_mixed(W, variants)
+        order, ranks_sorted = sorted_ranks(scores, self.compiled.tie_scales[variants])
         n_units = scores.shape[1]
         # Histogram and rank shifts are computed in sorted order: no scatter back needed.
         cells = order * (n_units + 1) + ranks_sorted

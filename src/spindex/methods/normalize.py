@@ -366,6 +366,12 @@ class ZScore(Normalizer):
     (``n - 1`` denominator) of the observed values (COINr ``n_zscore``). COINr's
     vignettes use ``mean=10, sd=2``; Mazziotta & Pareto use ``mean=100, sd=10``.
 
+    Each column is first multiplied by the power of two that brings its largest
+    absolute value into [1/2, 1). This is exact, so results are bit for bit those of
+    the plain formula, but columns of order 1e300 (whose squares overflow) or 1e-300
+    are standardised as well as any other: the z-scores of ``c * x`` equal those of
+    ``x`` for any ``c > 0``.
+
     Parameters
     ----------
     mean : float, default 0
@@ -416,7 +422,13 @@ class ZScore(Normalizer):
         const = _constant_columns(A)
         if const.any() and self.constant == "error":
             _raise_constant(A, const, ctx, "the z-score", "ZScore(constant='midpoint')")
-        mu, s = _r_mean_sd(A, ~np.isnan(A))
+        observed = ~np.isnan(A)
+        # Each column is scaled by the power of two that brings its largest |x| into
+        # [1/2, 1): exact, so the result is bit for bit the unscaled one (and COINr's), but
+        # the squares in the sd can neither overflow (values of 1e300) nor underflow (1e-300).
+        _, exponent = np.frexp(np.max(np.where(observed, np.abs(A), 0.0), axis=0))
+        A = np.ldexp(A, -exponent)
+        mu, s = _r_mean_sd(A, observed)
         s = np.where(const, 1.0, s)
         out = (A - mu) / s * self.sd + self.mean
         out[:, const] = np.where(np.isnan(A[:, const]), np.nan, self.mean)
@@ -637,8 +649,14 @@ class DistanceToMax(Normalizer):
 class FractionOfMax(Normalizer):
     """Fraction of the best value: ``x / max`` (COINr ``n_fracmax``).
 
-    Only meaningful for positive data; with direction -1 the directed values
-    are negative, so this normaliser suits direction +1 indicators.
+    Only meaningful for positive data. The directions are applied first, so the
+    values of a direction -1 indicator are ``-x``: if all of them are negative the
+    maximum is not positive and the call is refused. Do not set such an indicator's
+    direction to +1 to get past the error: that would score its worst unit best.
+    Use a normaliser that handles directions (:class:`MinMax`,
+    :class:`DistanceToMax`, :class:`Rank`), or, if a ratio to the best is wanted,
+    give the indicator as a "more is better" quantity (for example its reciprocal)
+    with direction +1.
 
     Raises
     ------
@@ -662,10 +680,20 @@ class FractionOfMax(Normalizer):
         bad = np.flatnonzero(mx <= 0)
         if bad.size:
             j = int(bad[0])
+            direction = float(ctx.directions[j])
+            if direction < 0:
+                remedy = (
+                    "Keep its direction -1 (setting it to +1 would rank the worst unit first) "
+                    "and normalise it with MinMax, DistanceToMax or Rank, which handle "
+                    "directions; or, for a ratio to the best, supply a 'more is better' "
+                    "version of it (e.g. its reciprocal) with direction +1."
+                )
+            else:
+                remedy = "Use MinMax or DistanceToMax, which need no positive maximum."
             raise MethodError(
                 f"Fraction of max needs a positive maximum, but indicator {ctx.codes[j]!r} has "
-                f"maximum {float(mx[j])!r} (after applying its direction "
-                f"{float(ctx.directions[j]):+g}). Use MinMax or DistanceToMax instead."
+                f"maximum {float(mx[j])!r} (after applying its direction {direction:+g}). "
+                f"{remedy}"
             )
         return np.asarray(A / mx, dtype=np.float64)
 
