@@ -44,13 +44,17 @@ from __future__ import annotations
 
 from spindex.errors import MissingDependencyError
 from spindex.plot._common import (
+    OKABE_ITO,
     PALETTE,
     _default_level,
     _detached_figures,
     _figure_of,
     _require_matplotlib,
+    naming,
+    palette,
 )
 from spindex.plot.decision import dominance, smaa
+from spindex.plot.panel import bump, normalisation, trends
 from spindex.plot.ranking import radar, ranking
 from spindex.plot.structure import correlations, coverage, distributions, framework
 from spindex.plot.uncertainty import importance, rank_uncertainty, removal, sobol
@@ -59,18 +63,24 @@ from spindex.plot.uncertainty import importance, rank_uncertainty, removal, sobo
 _REPORT_HELPERS = (_default_level, _detached_figures, _figure_of, _require_matplotlib)
 
 __all__ = [
+    "OKABE_ITO",
     "PALETTE",
     "MissingDependencyError",
+    "bump",
     "correlations",
     "coverage",
     "distributions",
     "dominance",
     "framework",
     "importance",
+    "naming",
+    "normalisation",
+    "palette",
     "radar",
     "rank_uncertainty",
     "ranking",
     "removal",
     "smaa",
     "sobol",
+    "trends",
 ]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from spindex.errors import MissingDependencyError, ParameterError, SpindexTypeError
 from spindex.framework import Framework
@@ -213,3 +214,291 @@ def _lighten(colour: str, amount: float) -> tuple[float, float, float]:
 
     r, g, b = to_rgb(colour)
     return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
+
+
+# ------------------------------------------------------------------ colours and names
+#: Okabe and Ito's eight colours, distinct for every common form of colour blindness; the
+#: units take them in this order (the yellow, weak on white, last).
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
+)
+_SCHEMES: dict[str, tuple[str, ...]] = {"okabe-ito": OKABE_ITO, "tol-muted": PALETTE}
+
+# One registry for the whole session: a unit or node keeps its colour in every figure of a
+# script (and of a report), whatever the order in which figures ask for it.
+_REGISTRY: dict[str, Any] = {
+    "unit_scheme": OKABE_ITO, "node_scheme": PALETTE,
+    "units": {}, "nodes": {}, "unit_names": {}, "level_names": {},
+}
+
+
+def _colours_arg(value: Any, name: str, caller: str) -> dict[str, str]:
+    from matplotlib.colors import is_color_like
+
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ParameterError(
+            f"The '{name}' parameter of spindex.plot.{caller} must be a mapping of labels to "
+            f"colours, e.g. {{'CHN': '#D55E00'}}. Got {type(value).__name__} instead."
+        )
+    bad = {k: v for k, v in value.items() if not is_color_like(v)}
+    if bad:
+        raise ParameterError(
+            f"spindex.plot.{caller}: {bad} are not matplotlib colours in '{name}'. Use a name "
+            "('tab:blue') or a hex string ('#0072B2')."
+        )
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _scheme_arg(value: Any, name: str) -> tuple[str, ...]:
+    from matplotlib.colors import is_color_like
+
+    if isinstance(value, str):
+        if value not in _SCHEMES:
+            raise ParameterError(
+                f"The '{name}' parameter of spindex.plot.palette must be one of "
+                f"{sorted(_SCHEMES)} or a sequence of colours. Got {value!r} instead."
+            )
+        return _SCHEMES[value]
+    colours = tuple(value) if isinstance(value, Sequence) else ()
+    if not colours or not all(isinstance(c, str) and is_color_like(c) for c in colours):
+        raise ParameterError(
+            f"The '{name}' parameter of spindex.plot.palette must be a scheme name or a "
+            f"non-empty sequence of colours. Got {value!r} instead."
+        )
+    return colours
+
+
+def palette(
+    units: Mapping[Hashable, str] | None = None,
+    nodes: Mapping[str, str] | None = None,
+    *,
+    unit_scheme: str | Sequence[str] | None = None,
+    node_scheme: str | Sequence[str] | None = None,
+    reset: bool = False,
+) -> dict[str, dict[str, str]]:
+    """Set or read the colours of units and nodes shared by every figure.
+
+    A unit takes the next colour of the unit scheme the first time a figure draws it and
+    keeps it in every later figure (China is the same colour in the radar, the dominance
+    plot and the panel trends); a node is coloured by its position among the nodes of its
+    level, or by the colour set here.
+
+    Parameters
+    ----------
+    units : mapping of unit label to colour, optional
+        Fix the colours of these units.
+    nodes : mapping of node code to colour, optional
+        Fix the colours of these nodes (a pillar's colour is also its indicators' hue).
+    unit_scheme, node_scheme : str or sequence of str, optional
+        The colours handed out in order: ``"okabe-ito"`` (the default for units),
+        ``"tol-muted"`` (the default for nodes) or a sequence of colours.
+    reset : bool, default False
+        First forget every colour given so far and restore the default schemes.
+
+    Returns
+    -------
+    dict
+        ``{"units": {label: colour}, "nodes": {code: colour}}``: the colours assigned so far
+        (a copy).
+
+    Raises
+    ------
+    ParameterError
+        For a colour matplotlib does not know or an unknown scheme.
+
+    Examples
+    --------
+    >>> from spindex import plot
+    >>> plot.palette({"CHN": "#D55E00", "JPN": "#0072B2"}, reset=True)["units"]
+    {'CHN': '#D55E00', 'JPN': '#0072B2'}
+    >>> plot.palette(reset=True)["units"]
+    {}
+    """
+    _require_matplotlib()
+    fixed_units = _colours_arg(units, "units", "palette")
+    fixed_nodes = _colours_arg(nodes, "nodes", "palette")
+    schemes = {
+        "unit_scheme": None if unit_scheme is None else _scheme_arg(unit_scheme, "unit_scheme"),
+        "node_scheme": None if node_scheme is None else _scheme_arg(node_scheme, "node_scheme"),
+    }
+    if reset:
+        _REGISTRY.update(unit_scheme=OKABE_ITO, node_scheme=PALETTE)
+        _REGISTRY["units"].clear()
+        _REGISTRY["nodes"].clear()
+    for key, value in schemes.items():
+        if value is not None:
+            _REGISTRY[key] = value
+    _REGISTRY["units"].update(fixed_units)
+    _REGISTRY["nodes"].update(fixed_nodes)
+    return {"units": dict(_REGISTRY["units"]), "nodes": dict(_REGISTRY["nodes"])}
+
+
+def naming(
+    units: Mapping[Hashable, str] | pd.Series | None = None,
+    levels: Mapping[int, str] | None = None,
+    *,
+    reset: bool = False,
+) -> dict[str, dict[Any, str]]:
+    """Set or read the names every figure shows for units and levels.
+
+    Figures label units with these names (``labels="names"``, the default) and fall back
+    on the unit's label (an ISO code, say) when none is set; pass ``unit_names=`` to one
+    function to name units for that figure only.
+
+    Parameters
+    ----------
+    units : mapping or pandas.Series of unit label to name, optional
+        For instance the ``uName`` column of the ASEM data.
+    levels : mapping of level number to name, optional
+        E.g. ``{2: "pillars", 3: "sub-indices"}``. The default names are "indicators" for
+        level 1, "pillars" for level 2 (when there is a level above it below the index),
+        "sub-indices" between the pillars and the index, and "index" at the top.
+    reset : bool, default False
+        First forget every name given so far.
+
+    Returns
+    -------
+    dict
+        ``{"units": {label: name}, "levels": {level: name}}`` as set so far (a copy).
+
+    Raises
+    ------
+    ParameterError
+        If ``units`` or ``levels`` is not a mapping of strings.
+
+    Examples
+    --------
+    >>> from spindex import plot
+    >>> plot.naming(units={"CHN": "China"}, levels={2: "dimensions"}, reset=True)["levels"]
+    {2: 'dimensions'}
+    >>> plot.naming(reset=True)["units"]
+    {}
+    """
+    unit_map = _names_arg(units, "units", "naming")
+    level_map = _names_arg(levels, "levels", "naming")
+    bad = [k for k in level_map if isinstance(k, bool) or not isinstance(k, (int, np.integer))]
+    if bad:
+        raise ParameterError(
+            f"The 'levels' parameter of spindex.plot.naming must map level numbers (1 = "
+            f"indicators) to names. Got keys {bad} instead."
+        )
+    if reset:
+        _REGISTRY["unit_names"].clear()
+        _REGISTRY["level_names"].clear()
+    _REGISTRY["unit_names"].update(unit_map)
+    _REGISTRY["level_names"].update({int(k): v for k, v in level_map.items()})
+    return {"units": dict(_REGISTRY["unit_names"]), "levels": dict(_REGISTRY["level_names"])}
+
+
+def _names_arg(value: Any, name: str, caller: str) -> dict[Any, str]:
+    if value is None:
+        return {}
+    if isinstance(value, pd.Series):
+        value = value.dropna().to_dict()
+    if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+        raise ParameterError(
+            f"The '{name}' parameter of spindex.plot.{caller} must be a mapping (or a "
+            f"Series) of labels to names (strings). Got {type(value).__name__} instead."
+        )
+    return dict(value)
+
+
+def _unit_colour(unit: Hashable) -> str:
+    """The unit's colour: the one registered, else the next free one of the scheme."""
+    key = str(unit)
+    units: dict[str, str] = _REGISTRY["units"]
+    if key not in units:
+        scheme: tuple[str, ...] = _REGISTRY["unit_scheme"]
+        used = set(units.values())
+        free = [c for c in scheme if c not in used]
+        units[key] = free[0] if free else scheme[len(units) % len(scheme)]
+    return units[key]
+
+
+def _node_colour_of(fw: Framework, code: str) -> str:
+    """A node's colour: the one registered, else its place among the nodes of its level."""
+    nodes: dict[str, str] = _REGISTRY["nodes"]
+    if code in nodes:
+        return nodes[code]
+    scheme: tuple[str, ...] = _REGISTRY["node_scheme"]
+    level = fw.level(fw.node(code).level)
+    return scheme[list(level).index(code) % len(scheme)]
+
+
+def _level_name(fw: Framework, level: int) -> str:
+    """The name of a level: set with :func:`naming`, or a default from its place."""
+    names: dict[int, str] = _REGISTRY["level_names"]
+    if level in names:
+        return names[level]
+    declared = {fw.node(c).attrs.get("level_name") for c in fw.level(level)} - {None}
+    if len(declared) == 1:
+        return str(declared.pop())
+    if level == 1:
+        return "indicators"
+    if level == fw.n_levels:
+        return "index"
+    return "pillars" if level == 2 else "sub-indices"
+
+
+def _check_labels(labels: Any, caller: str) -> str:
+    return _choice(labels, ("names", "codes"), "labels", caller)
+
+
+def _node_label(fw: Framework, code: str, labels: str, width: int = 24) -> str:
+    """The node's full name wrapped to ``width`` characters (never cut), or its code."""
+    text = fw.node(code).name if labels == "names" else code
+    return _safe(textwrap.fill(str(text), width=width, break_long_words=False))
+
+
+def _unit_label(unit: Hashable, labels: str, names: Mapping[Any, str] | None,
+                width: int = 0) -> str:
+    """A unit's name (``names``, then :func:`naming`, then its label) or its label."""
+    text = str(unit)
+    if labels == "names":
+        if names is not None and unit in names:
+            text = str(names[unit])
+        elif unit in _REGISTRY["unit_names"]:
+            text = str(_REGISTRY["unit_names"][unit])
+    if width:
+        text = textwrap.fill(text, width=width, break_long_words=False)
+    return _safe(text)
+
+
+def _unit_names_arg(value: Any, caller: str) -> dict[Any, str] | None:
+    return _names_arg(value, "unit_names", caller) if value is not None else None
+
+
+def _set_title(ax: Any, title: str | None, default: str, **kwargs: Any) -> None:
+    """The title asked for (``""`` for none) or the function's default."""
+    if title is not None and not isinstance(title, str):
+        raise ParameterError(f"title must be a string or None. Got {type(title).__name__}.")
+    ax.set_title(default if title is None else title, **kwargs)
+
+
+def _integer_ticks(axis: Any) -> None:
+    """Whole-number ticks only: a rank of 1.5 is not a rank."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _framework_arg(value: Any, caller: str) -> Framework | None:
+    """The framework naming the nodes of an analysis figure (or None: codes are shown)."""
+    if value is None or isinstance(value, Framework):
+        return value
+    fw = getattr(value, "framework", None)
+    if isinstance(fw, Framework):
+        return fw
+    raise SpindexTypeError(
+        f"The 'framework' parameter of spindex.plot.{caller} must be a Framework, a "
+        f"CompositeIndex or an IndexResult. Got {type(value).__name__} instead."
+    )
+
+
+def _code_label(fw: Framework | None, code: Any, labels: str, width: int = 24) -> str:
+    """A node's name when the framework knows it and names are asked for, else its code."""
+    if fw is not None and labels == "names" and str(code) in fw.codes:
+        return _node_label(fw, str(code), labels, width)
+    return _safe(textwrap.fill(str(code), width=width, break_long_words=False))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import textwrap
+from collections.abc import Hashable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,12 +21,19 @@ from spindex.plot._common import (
     _VERMILLION,
     _axes,
     _check,
+    _check_labels,
     _choice,
+    _code_label,
     _colour,
     _dash,
     _figure_of,
-    _safe,
+    _framework_arg,
+    _integer_ticks,
+    _set_title,
     _top,
+    _unit_colour,
+    _unit_label,
+    _unit_names_arg,
     _unit_ticks,
 )
 
@@ -34,6 +43,10 @@ def smaa(
     *,
     top: int | None = None,
     sort: str = "nominal",
+    title: str | None = None,
+    labels: str = "names",
+    unit_names: Mapping[Hashable, str] | None = None,
+    framework: Any = None,
     ax: Axes | None = None,
 ) -> Axes:
     """SMAA rank acceptability: for each unit, the share of weightings giving each rank.
@@ -50,6 +63,15 @@ def smaa(
         Show only the first ``top`` units of the order.
     sort : {"nominal", "holistic"}, default "nominal"
         Order units by nominal rank or by holistic acceptability.
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes (and units) with their names, or with their codes.
+    unit_names : mapping of unit label to name, optional
+        Names of the units for this figure (else those of :func:`spindex.plot.naming`).
+    framework : Framework, CompositeIndex or IndexResult, optional
+        Where the nodes' names come from (the analysis keeps only codes); without it the
+        codes are shown.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -75,9 +97,12 @@ def smaa(
     sm = _check(result, SMAAResult, "smaa", "an SMAAResult (spindex.smaa(...))")
     top = _top(top, "smaa")
     sort = _choice(sort, ("nominal", "holistic"), "sort", "smaa")
+    labels = _check_labels(labels, "smaa")
+    names = _unit_names_arg(unit_names, "smaa")
+    fw = _framework_arg(framework, "smaa")
     from matplotlib import colormaps
     from matplotlib.cm import ScalarMappable
-    from matplotlib.colors import Normalize
+    from matplotlib.colors import BoundaryNorm
 
     b = sm.rank_acceptability
     if sort == "nominal":
@@ -89,7 +114,9 @@ def smaa(
     n = len(units)
     ax = _axes(ax, (max(6.0, 0.2 * n + 2.8), 4.8))
     cmap = colormaps["viridis"]
-    norm = Normalize(1, max(m, 2))
+    # Ranks are discrete: one colour per rank, a colour bar of m bands with whole ticks.
+    cmap = cmap.resampled(max(m, 2))
+    norm = BoundaryNorm(np.arange(0.5, max(m, 2) + 1.0), cmap.N)
     from matplotlib.collections import PolyCollection
 
     # One collection of rectangles rather than a bar call per rank: n x m patches draw slowly.
@@ -103,20 +130,33 @@ def smaa(
     ranks = b.columns.to_numpy(dtype=float)[rank_i]
     ax.add_collection(PolyCollection(list(verts), facecolors=cmap(norm(ranks)),
                                      linewidths=0))
-    _unit_ticks(ax, units)
+    _unit_ticks(ax, [_unit_label(u, labels, names) for u in units])
     ax.set_ylim(0, 1.0)
     ax.set_ylabel("rank acceptability")
     colorbar = _figure_of(ax).colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.01)
-    colorbar.set_label("rank")
+    colorbar.set_label("rank (1 = best)")
+    _integer_ticks(colorbar.ax.yaxis)
+    colorbar.ax.minorticks_off()
     colorbar.ax.invert_yaxis()
-    varying = ", ".join(_safe(v) for v in sm.varying[:5]) + (", ..." if len(sm.varying) > 5 else "")
-    ax.set_title(f"SMAA rank acceptability ({sm.n:,} draws of the weights of {varying})",
-                 fontsize=11)
+    if len(sm.varying) <= 4:
+        varying = ", ".join(_code_label(fw, v, labels, 200) for v in sm.varying)
+    else:
+        varying = f"{len(sm.varying)} nodes"
+    _set_title(ax, title, f"SMAA rank acceptability\n({sm.n:,} draws of the weights of "
+               f"{varying})", fontsize=11)
     return ax
 
 
 
-def dominance(result: DominanceResult, *, ax: Axes | None = None) -> Axes:
+def dominance(
+    result: DominanceResult,
+    *,
+    title: str | None = None,
+    labels: str = "names",
+    unit_names: Mapping[Hashable, str] | None = None,
+    framework: Any = None,
+    ax: Axes | None = None,
+) -> Axes:
     """How the score gap of two units changes as one weight moves, and where it flips.
 
     For each node of the varying group the horizontal axis is that node's share of its
@@ -133,6 +173,15 @@ def dominance(result: DominanceResult, *, ax: Axes | None = None) -> Axes:
     ----------
     result : DominanceResult
         The result of :func:`spindex.dominance`.
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes (and units) with their names, or with their codes.
+    unit_names : mapping of unit label to name, optional
+        Names of the units for this figure (else those of :func:`spindex.plot.naming`).
+    framework : Framework, CompositeIndex or IndexResult, optional
+        Where the nodes' names come from (the analysis keeps only codes); without it the
+        codes are shown.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -156,9 +205,14 @@ def dominance(result: DominanceResult, *, ax: Axes | None = None) -> Axes:
     """
     dom = _check(result, DominanceResult, "dominance",
                  "a DominanceResult (spindex.dominance(...))")
+    labels = _check_labels(labels, "dominance")
+    names = _unit_names_arg(unit_names, "dominance")
+    fw = _framework_arg(framework, "dominance")
     th = dom.thresholds
     ax = _axes(ax, (7.5, 4.6))
-    a, b = _safe(dom.a), _safe(dom.b)
+    a, b = _unit_label(dom.a, labels, names), _unit_label(dom.b, labels, names)
+    colour_a, colour_b = _unit_colour(dom.a), _unit_colour(dom.b)
+    flip_label: str | None = "flip (the lead changes)"
     t = np.linspace(0.0, 1.0, 201)
     free = [g for g in dom.groups if len(g) > 1]
     pair = len(free) == 1 and len(free[0]) == 2
@@ -167,7 +221,7 @@ def dominance(result: DominanceResult, *, ax: Axes | None = None) -> Axes:
         w0 = float(th.loc[code, "nominal"])
         d = float(th.loc[code, "vertex_gap"])
         colour = _BLUE if pair else _colour(i)
-        label = None if pair else _safe(code)
+        label = None if pair else _code_label(fw, code, labels, 30)
         if dom.linear:
             if pair:
                 q = free[0][1]
@@ -178,9 +232,9 @@ def dominance(result: DominanceResult, *, ax: Axes | None = None) -> Axes:
                 gap = np.full_like(t, np.nan)
             ax.plot(t, gap, color=colour, linestyle=_dash(i), linewidth=2, label=label)
             if pair:
-                ax.fill_between(t, gap, 0, where=gap >= 0, color=_BLUE, alpha=0.18,
+                ax.fill_between(t, gap, 0, where=gap >= 0, color=colour_a, alpha=0.18,
                                 label=f"{a} leads", interpolate=True)
-                ax.fill_between(t, gap, 0, where=gap < 0, color=_VERMILLION, alpha=0.18,
+                ax.fill_between(t, gap, 0, where=gap < 0, color=colour_b, alpha=0.18,
                                 label=f"{b} leads", interpolate=True)
         else:
             ax.plot([w0, 1.0], [dom.nominal_gap, d], linestyle="none", marker="s",
@@ -189,7 +243,8 @@ def dominance(result: DominanceResult, *, ax: Axes | None = None) -> Axes:
         flip = th.loc[code, "flip_at"]
         if pd.notna(flip):
             ax.plot([float(flip)], [0.0], marker="X", color=_VERMILLION if not pair else "black",
-                    markersize=9, zorder=5, linestyle="none")
+                    markersize=9, zorder=5, linestyle="none", label=flip_label)
+            flip_label = None
             if pair:
                 ax.annotate(f"flip at {float(flip):.3g}", (float(flip), 0.0),
                             textcoords="offset points", xytext=(6, 8), fontsize=8)
@@ -198,23 +253,26 @@ def dominance(result: DominanceResult, *, ax: Axes | None = None) -> Axes:
     if not pair:
         side = ax.get_yaxis_transform()
         ax.text(0.99, 0.0, f"{a} ahead \u25b2", transform=side, ha="right", va="bottom",
-                fontsize=8, color=_BLUE)
+                fontsize=8, color=colour_a)
         ax.text(0.99, 0.0, f"{b} ahead \u25bc", transform=side, ha="right", va="top",
-                fontsize=8, color=_VERMILLION)
+                fontsize=8, color=colour_b)
     if pair:
         p, q = free[0]
-        ax.set_xlabel(f"share of {_safe(p)} in the weight of {_safe(p)} + {_safe(q)}")
+        p_, q_ = _code_label(fw, p, labels, 200), _code_label(fw, q, labels, 200)
+        ax.set_xlabel(f"share of {p_} in the weight of {p_} + {q_}")
     else:
         ax.set_xlabel("share of the node in its group (siblings in nominal proportions)")
     if not dom.linear:
         ax.set_xlabel(ax.get_xlabel() + "\nnon-linear model: computed points only "
                       "(squares: vertices)")
     ax.set_xlim(-0.02, 1.02)
-    ax.set_ylabel(f"{_safe(dom.root)} score of {a} minus {b}")
+    ax.set_ylabel(textwrap.fill(f"{_code_label(fw, dom.root, labels, 200)} score of {a} "
+                                f"minus {b}", 50))
     how = "exact" if dom.method == "exact" else f"Monte Carlo, n = {dom.n:,}"
-    ax.set_title(f"{a} vs {b}\n{a} scores at least as high on {dom.share:.1%} of the "
+    _set_title(ax, title, f"{a} vs {b}\n{a} scores at least as high on {dom.share:.1%} of the "
                  f"weights ({how})", fontsize=11)
     ax.grid(color=_LIGHT, linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.legend(fontsize="small", loc="best")
+    # Outside the axes: the lines run over every corner of the plot.
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,15 +19,20 @@ from spindex.plot._common import (
     _LIGHT,
     _axes,
     _check,
-    _colour,
+    _check_labels,
     _dash,
     _default_level,
     _groups,
     _hatch,
+    _level_name,
     _lighten,
-    _name,
-    _safe,
+    _node_colour_of,
+    _node_label,
+    _set_title,
     _top,
+    _unit_colour,
+    _unit_label,
+    _unit_names_arg,
     _unit_ticks,
 )
 
@@ -38,6 +42,9 @@ def ranking(
     *,
     level: int | str | None = None,
     top: int | None = None,
+    title: str | None = None,
+    labels: str = "names",
+    unit_names: Mapping[Hashable, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Units ranked by index score, each bar split into its nodes' contributions.
@@ -56,6 +63,13 @@ def ranking(
         when the framework has three levels or more, else the indicators).
     top : int, optional
         Show only the best ``top`` units.
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes with their names from the framework (wrapped, never cut) and units
+        with their names (``unit_names`` or :func:`spindex.plot.naming`), or with codes.
+    unit_names : mapping of unit label to name, optional
+        Names of the units for this figure (e.g. ``data["uName"]``).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; by default a new figure whose height grows with the units.
 
@@ -83,6 +97,8 @@ def ranking(
     """
     res = _check(result, IndexResult, "ranking", "an IndexResult (model.score(data))")
     top = _top(top, "ranking")
+    labels = _check_labels(labels, "ranking")
+    names = _unit_names_arg(unit_names, "ranking")
     fw = res.framework
     lv = _default_level(fw) if level is None else level
     parts = res.contributions(lv)
@@ -106,10 +122,12 @@ def ranking(
         k = seen.get(g, 0)
         seen[g] = k + 1
         if by_pillar:
-            colour: Any = _lighten(_colour(g), 0.4 * (k % 2)) if code in groups else _LIGHT
-            label = (_name(fw, pillars[g]) if code in groups else "other") if k == 0 else None
+            base = _node_colour_of(fw, pillars[g]) if code in groups else _LIGHT
+            colour: Any = _lighten(base, 0.4 * (k % 2)) if code in groups else _LIGHT
+            label = ((_node_label(fw, pillars[g], labels, 30) if code in groups else "other")
+                     if k == 0 else None)
         else:
-            colour, label = _colour(j), _name(fw, code)
+            colour, label = _node_colour_of(fw, code), _node_label(fw, code, labels, 30)
         style = {"color": colour, "hatch": _hatch(g), "edgecolor": "white",
                  "linewidth": 0.4, "height": 0.78}
         pos = np.clip(values, 0.0, None)
@@ -121,19 +139,23 @@ def ranking(
         left += neg
     if left.any():
         ax.axvline(0.0, color="black", linewidth=0.8)
-    labels = [f"{ranks[u]}  {u}" for u in units]
-    _unit_ticks(ax, labels, axis="y")
+    ticks = [f"{ranks[u]}  {_unit_label(u, labels, names)}" for u in units]
+    _unit_ticks(ax, ticks, axis="y")
     ax.set_ylim(n - 0.5, -0.5)
     level_no = fw.node(parts.columns[0]).level
-    ax.set_xlabel(f"{_name(fw, fw.root, 60)} score, split into the contributions of level "
-                  f"{level_no} nodes")
-    ax.set_title(f"{_name(fw, fw.root, 60)}: ranking and contributions")
+    level_name = _level_name(fw, level_no)
+    root = _node_label(fw, fw.root, labels, 200)
+    unit = fw.node(fw.root).attrs.get("unit")
+    scale = str(unit) if unit else "score"
+    ax.set_xlabel(f"{root} ({scale}), split into the contributions of its {level_name}")
+    _set_title(ax, title, f"{root}: ranking and contributions")
     ax.grid(axis="x", color=_LIGHT, linewidth=0.6)
     ax.set_axisbelow(True)
     entries = len(ax.get_legend_handles_labels()[1])
     if entries <= 16:
-        title = (f"level {level_no} nodes of" if by_pillar else "contribution of")
-        ax.legend(loc="lower right", fontsize="small", framealpha=0.9, title=title,
+        heading = (f"{level_name} of" if by_pillar else f"contribution of the {level_name}")
+        # Outside the bars, on the right: inside it would hide the lower units' segments.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", title=heading,
                   title_fontsize="small")
     return ax
 
@@ -145,6 +167,9 @@ def radar(
     *,
     level: int | str | None = None,
     reference: bool = True,
+    title: str | None = None,
+    labels: str = "names",
+    unit_names: Mapping[Hashable, str] | None = None,
     ax: Axes | None = None,
 ) -> PolarAxes:
     """A radar chart of chosen units' scores across the nodes of one level.
@@ -159,6 +184,13 @@ def radar(
         Level of the axes' nodes (at least three of them). Default: the pillars.
     reference : bool, default True
         Also draw the median over all units, dashed.
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes with their names from the framework (wrapped, never cut) and units
+        with their names (``unit_names`` or :func:`spindex.plot.naming`), or with codes.
+    unit_names : mapping of unit label to name, optional
+        Names of the units for this figure (e.g. ``data["uName"]``).
     ax : matplotlib.projections.polar.PolarAxes, optional
         Polar axes to draw on (``fig.add_subplot(projection="polar")``).
 
@@ -184,6 +216,8 @@ def radar(
     ['DEU', 'CHN', 'median of 51 units']
     """
     res = _check(result, IndexResult, "radar", "an IndexResult (model.score(data))")
+    labels = _check_labels(labels, "radar")
+    names = _unit_names_arg(unit_names, "radar")
     fw = res.framework
     lv = _default_level(fw) if level is None else level
     codes = list(fw.level(lv))
@@ -219,20 +253,40 @@ def radar(
     all_values = scores[codes].to_numpy(dtype=float)
     for i, unit in enumerate(chosen):
         v = np.r_[values[i], values[i, :1]]
-        pax.plot(closed, v, color=_colour(i), linestyle=_dash(i), linewidth=2, label=_safe(unit))
-        pax.fill(closed, np.nan_to_num(v), color=_colour(i), alpha=0.12)
+        colour = _unit_colour(unit)
+        pax.plot(closed, v, color=colour, linestyle=_dash(i), linewidth=2,
+                 label=_unit_label(unit, labels, names, 30))
+        pax.fill(closed, np.nan_to_num(v), color=colour, alpha=0.12)
     if reference:
         median = np.nanmedian(all_values, axis=0)
         pax.plot(closed, np.r_[median, median[:1]], color=_GREY, linestyle="--", linewidth=1.2,
                  label=f"median of {len(scores)} units")
     pax.set_theta_offset(np.pi / 2)
     pax.set_theta_direction(-1)
-    pax.set_xticks(angles, labels=[textwrap.fill(_name(fw, c, 40), 16) for c in codes],
-                   fontsize=8)
+    pax.set_xticks(angles, labels=[])
     low = float(min(0.0, np.nanmin(all_values)))
     high = float(np.nanmax(all_values))
-    pax.set_ylim(low, high + 0.05 * (high - low))
-    pax.tick_params(axis="y", labelsize=7, colors=_GREY)
-    pax.set_title(f"Scores of level {fw.node(codes[0]).level} nodes", pad=18)
-    pax.legend(loc="upper left", bbox_to_anchor=(1.04, 1.04), fontsize="small")
+    top_r = high + 0.05 * (high - low)
+    pax.set_ylim(low, top_r)
+    # The node names sit outside the ring, anchored away from it (left of the axis on the
+    # left half, right on the right), so that no label runs over the outer circle.
+    for angle, code in zip(angles, codes, strict=True):
+        x = np.sin(angle)
+        ha = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
+        va = "bottom" if np.cos(angle) > 0.5 else ("top" if np.cos(angle) < -0.5 else "center")
+        pax.text(angle, top_r + 0.1 * (top_r - low), _node_label(fw, code, labels, 18),
+                 ha=ha, va=va, fontsize=8)
+    # Radial labels at mid-angle between two axes, on a white box, so that none is clipped
+    # by a spoke or by the ring.
+    pax.set_rlabel_position(float(np.degrees(np.pi / len(codes))))
+    pax.tick_params(axis="y", labelsize=7, colors="#555555")
+    for label in pax.get_yticklabels():
+        label.set_bbox({"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5})
+    unit = fw.node(codes[0]).attrs.get("unit")
+    level_name = _level_name(fw, fw.node(codes[0]).level)
+    scale = f" ({unit})" if unit and str(unit).lower() != "score" else ""
+    # Room above the ring for the wrapped name of the top axis.
+    lines = _node_label(fw, codes[0], labels, 18).count("\n") + 1
+    _set_title(pax, title, f"Scores of the {level_name}{scale}", pad=14 + 11 * lines)
+    pax.legend(loc="upper left", bbox_to_anchor=(1.12, 1.06), fontsize="small")
     return pax

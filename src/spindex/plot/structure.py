@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-import textwrap
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,17 +27,23 @@ from spindex.plot._common import (
     _VERMILLION,
     _axes,
     _check,
+    _check_labels,
     _choice,
+    _code_label,
     _dark,
     _default_level,
     _figure_of,
+    _framework_arg,
     _groups,
     _leaf_order,
     _lighten,
-    _name,
     _new_figure,
-    _node_colour,
+    _node_colour_of,
+    _node_label,
     _safe,
+    _set_title,
+    _unit_label,
+    _unit_names_arg,
 )
 
 
@@ -46,6 +51,8 @@ def framework(
     framework: Framework | CompositeIndex | IndexResult,
     *,
     kind: str = "tree",
+    title: str | None = None,
+    labels: str = "names",
     ax: Axes | None = None,
 ) -> Axes:
     """The indicator tree with its weights.
@@ -59,6 +66,10 @@ def framework(
         its weight normalised among its siblings (``(-)`` marks indicators where less is
         better). ``"sunburst"``: rings from the index outwards, each node's angle its
         effective weight (its share of the index), so zero-weight nodes vanish.
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes (and units) with their names, or with their codes.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -84,14 +95,23 @@ def framework(
         framework = framework.framework
     fw = _check(framework, Framework, "framework", "a Framework, CompositeIndex or IndexResult")
     kind = _choice(kind, ("tree", "sunburst"), "kind", "framework")
+    labels = _check_labels(labels, "framework")
     groups = _groups(fw)
     if kind == "tree":
-        return _tree(fw, groups, ax)
-    return _sunburst(fw, groups, ax)
+        return _tree(fw, groups, ax, title, labels)
+    return _sunburst(fw, groups, ax, title, labels)
+
+
+def _pillar_colour(fw: Framework, groups: dict[str, int], code: str) -> str:
+    """The colour of the node's pillar (the registry's, see :func:`palette`)."""
+    if code not in groups:
+        return "#444444"
+    return _node_colour_of(fw, fw.level(_default_level(fw))[groups[code]])
 
 
 
-def _tree(fw: Framework, groups: dict[str, int], ax: Axes | None) -> Axes:
+def _tree(fw: Framework, groups: dict[str, int], ax: Axes | None, title: str | None,
+          labels: str) -> Axes:
     leaves = _leaf_order(fw)
     ax = _axes(ax, (8.5, max(3.0, 0.2 * len(leaves) + 1.2)))
     y: dict[str, float] = {c: float(i) for i, c in enumerate(leaves)}
@@ -111,28 +131,31 @@ def _tree(fw: Framework, groups: dict[str, int], ax: Axes | None) -> Axes:
     small = 8.0 if len(leaves) <= 60 else 6.5
     for code in fw.codes:
         node = fw.node(code)
-        colour = _node_colour(groups, code)
+        colour = _pillar_colour(fw, groups, code)
         ax.plot([x[code]], [y[code]], "o", color=colour, markersize=6 if node.is_indicator else 8,
                 markeredgecolor="white", zorder=3)
         weight = "" if code == fw.root else f"  {nw[code]:.3g}"
         if node.is_indicator:
             sign = " (-)" if node.direction < 0 else ""
-            ax.text(x[code] + 0.08, y[code], f"{_safe(code)}{sign}{weight}", va="center", ha="left",
-                    fontsize=small)
+            ax.text(x[code] + 0.08, y[code], f"{_node_label(fw, code, labels, 200)}{sign}{weight}",
+                    va="center", ha="left", fontsize=small)
         else:
-            ax.text(x[code], y[code] - 0.35, f"{_safe(code)}{weight}", va="bottom", ha="center",
+            ax.text(x[code], y[code] - 0.35, f"{_node_label(fw, code, labels, 18)}{weight}",
+                    va="bottom", ha="center",
                     fontsize=small + 0.5, fontweight="bold", color="#222222",
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
                           "edgecolor": "none", "alpha": 0.85}, zorder=4)
     ax.set_xlim(-0.5, depth + 1.1)
     ax.set_ylim(len(leaves) - 0.4, -1.2)
     ax.set_axis_off()
-    ax.set_title(f"{_name(fw, fw.root, 60)}: framework ({len(fw)} nodes, normalised weights)")
+    _set_title(ax, title, f"{_node_label(fw, fw.root, labels, 200)}: framework ({len(fw)} "
+               "nodes, normalised weights)")
     return ax
 
 
 
-def _sunburst(fw: Framework, groups: dict[str, int], ax: Axes | None) -> Axes:
+def _sunburst(fw: Framework, groups: dict[str, int], ax: Axes | None, title: str | None,
+              labels: str) -> Axes:
     from matplotlib.patches import Wedge
 
     ax = _axes(ax, (8.0, 8.0))
@@ -154,7 +177,7 @@ def _sunburst(fw: Framework, groups: dict[str, int], ax: Axes | None) -> Axes:
 
     place(fw.root)
     ax.add_patch(Wedge((0, 0), 1.0, 0, 360, facecolor="#F2F2F2", edgecolor="white"))
-    ax.text(0, 0, textwrap.fill(_name(fw, fw.root, 40), 14), ha="center", va="center",
+    ax.text(0, 0, _node_label(fw, fw.root, labels, 14), ha="center", va="center",
             fontsize=9, fontweight="bold")
     for code in fw.codes:
         if code == fw.root:
@@ -165,7 +188,7 @@ def _sunburst(fw: Framework, groups: dict[str, int], ax: Axes | None) -> Axes:
             continue
         d = depth_of[code]
         node = fw.node(code)
-        base = _node_colour(groups, code)
+        base = _pillar_colour(fw, groups, code)
         level2 = code in groups and fw.node(code).level >= _default_level(fw)
         colour = base if level2 and not node.is_indicator else _lighten(base, 0.45)
         if code not in groups:
@@ -187,7 +210,7 @@ def _sunburst(fw: Framework, groups: dict[str, int], ax: Axes | None) -> Axes:
                     rotation_mode="anchor", ha="center", va="center", fontsize=6.5)
         elif arc > 0.5:
             ax.text(radius * math.cos(mid), radius * math.sin(mid),
-                    textwrap.fill(_safe(code), 10), ha="center", va="center", fontsize=8,
+                    _node_label(fw, code, labels, 12), ha="center", va="center", fontsize=7,
                     color="white" if _dark(colour) else "black",
                     fontweight="bold")
     limit = max_depth + 1.05
@@ -196,7 +219,7 @@ def _sunburst(fw: Framework, groups: dict[str, int], ax: Axes | None) -> Axes:
     ax.set_aspect("equal")
     ax.set_axis_off()
     note = f"; {hidden} zero-weight node(s) not shown" if hidden else ""
-    ax.set_title(f"{_name(fw, fw.root, 60)}: effective weights{note}")
+    _set_title(ax, title, f"{_node_label(fw, fw.root, labels, 200)}: effective weights{note}")
     return ax
 
 
@@ -209,6 +232,8 @@ def distributions(
     after: str | None = None,
     max_panels: int = 12,
     ncols: int = 3,
+    title: str | None = None,
+    labels: str = "names",
     ax: Axes | None = None,
 ) -> Figure:
     """Indicator values before and after outlier treatment (or any two stages).
@@ -232,6 +257,10 @@ def distributions(
         Draw at most this many panels (the title says how many were left out).
     ncols : int, default 3
         Panels per row.
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes (and units) with their names, or with their codes.
     ax : matplotlib.axes.Axes, optional
         Axes for a single indicator.
 
@@ -257,6 +286,7 @@ def distributions(
     ['Goods: winsorised (2)', 'Flights: winsorised (1)']
     """
     res = _check(result, IndexResult, "distributions", "an IndexResult (model.score(data))")
+    labels = _check_labels(labels, "distributions")
     stages = list(res.stage_names)
     if after is None:
         if "treated" not in stages:
@@ -305,25 +335,34 @@ def distributions(
                 f"Given ax, spindex.plot.distributions draws one indicator; {len(shown)} were "
                 "selected. Name one, or leave out ax for a grid of panels."
             )
-        _strip(_axes(ax, (4.0, 2.0)), old[shown[0]], new[shown[0]], shown[0], status)
+        _strip(_axes(ax, (4.0, 2.0)), old[shown[0]], new[shown[0]],
+               _node_label(fw, shown[0], labels, 36), status, shown[0])
+        if title:
+            ax.set_title(title, fontsize=9, loc="left")
         return _figure_of(ax)
     ncols = max(1, min(int(ncols), len(shown)))
     nrows = math.ceil(len(shown) / ncols)
-    fig = _new_figure((3.6 * ncols, 1.9 * nrows + 0.7))
+    fig = _new_figure((3.6 * ncols, 2.1 * nrows + 0.7))
     grid = fig.subplots(nrows, ncols, squeeze=False)
     for i, code in enumerate(shown):
-        _strip(grid.flat[i], old[code], new[code], code, status)
+        _strip(grid.flat[i], old[code], new[code], _node_label(fw, code, labels, 36), status,
+               code)
     for extra in grid.flat[len(shown):]:
         extra.set_axis_off()
     more = f" ({len(shown)} of {len(chosen)} shown)" if len(shown) < len(chosen) else ""
-    fig.suptitle(f"Indicators before ({before!r}) and after ({after!r}){more}", fontsize=11)
+    default = f"Indicators before ({before!r}) and after ({after!r}){more}"
+    if title != "":
+        fig.suptitle(default if title is None else title, fontsize=11)
     return fig
 
 
 
 def _strip(
-    ax: Axes, old: pd.Series, new: pd.Series, code: str, status: pd.DataFrame | None
+    ax: Axes, old: pd.Series, new: pd.Series, name: str, status: pd.DataFrame | None,
+    code: str,
 ) -> None:
+    from matplotlib.ticker import MaxNLocator, ScalarFormatter
+
     b = old.to_numpy(dtype=float)
     a = new.to_numpy(dtype=float)
     n = len(b)
@@ -347,14 +386,20 @@ def _strip(
     ax.tick_params(axis="x", labelsize=7)
     if not shared_scale:
         before_ax.tick_params(axis="x", labelsize=7, colors=_GREY)
-    title = _safe(code)
+    # Plain numbers on the axes: an offset or a "1e6" multiplier lands in the title area.
+    for axis_ax in {id(after_ax): after_ax, id(before_ax): before_ax}.values():
+        formatter = ScalarFormatter(useOffset=False)
+        formatter.set_scientific(False)
+        axis_ax.xaxis.set_major_formatter(formatter)
+        axis_ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    title = name
     if status is not None and code in status.index:
         what = str(status.at[code, "status"])
         if what == "winsorised":
             what += f" ({status['n_winsorised'].astype(int)[code]})"
-        title = f"{_safe(code)}: {what}"
+        title = f"{name}: {what}"
     elif changed.any():
-        title = f"{_safe(code)}: {int(changed.sum())} changed"
+        title = f"{name}: {int(changed.sum())} changed"
     if not shared_scale:
         title += " (own scales)"
     ax.set_title(title, fontsize=9, loc="left")
@@ -363,7 +408,15 @@ def _strip(
 
 
 
-def coverage(result: IndexResult | pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def coverage(
+    result: IndexResult | pd.DataFrame,
+    *,
+    title: str | None = None,
+    labels: str = "names",
+    unit_names: Mapping[Hashable, str] | None = None,
+    framework: Any = None,
+    ax: Axes | None = None,
+) -> Axes:
     """A map of the missing values: units (rows) by indicators (columns).
 
     Parameters
@@ -371,6 +424,15 @@ def coverage(result: IndexResult | pd.DataFrame, *, ax: Axes | None = None) -> A
     result : IndexResult or pandas.DataFrame
         A scored model (its ``"raw"`` stage, the data as given, is drawn) or a table of
         units x indicators.
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes (and units) with their names, or with their codes.
+    unit_names : mapping of unit label to name, optional
+        Names of the units for this figure (else those of :func:`spindex.plot.naming`).
+    framework : Framework, CompositeIndex or IndexResult, optional
+        Where the nodes' names come from when the first argument is not an IndexResult;
+        without it the codes are shown.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -388,8 +450,12 @@ def coverage(result: IndexResult | pd.DataFrame, *, ax: Axes | None = None) -> A
     >>> plot.coverage(res).get_title()
     'Missing values: 63 of 2,499 (2.5%)'
     """
+    labels = _check_labels(labels, "coverage")
+    names = _unit_names_arg(unit_names, "coverage")
+    fw = _framework_arg(framework, "coverage")
     if isinstance(result, IndexResult):
         table = result.stage("raw")
+        fw = fw or result.framework
     else:
         table = _check(result, pd.DataFrame, "coverage", "an IndexResult or a DataFrame")
     from matplotlib.colors import ListedColormap
@@ -401,13 +467,15 @@ def coverage(result: IndexResult | pd.DataFrame, *, ax: Axes | None = None) -> A
     ax.imshow(missing.astype(float), cmap=ListedColormap(["#E8ECF1", _VERMILLION]),
               vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     size = 7.0 if max(n_units, n_cols) <= 60 else 5.5
-    ax.set_xticks(np.arange(n_cols), labels=[_safe(c) for c in table.columns], rotation=90,
+    ax.set_xticks(np.arange(n_cols), labels=[_code_label(fw, c, labels, 200)
+                                             for c in table.columns], rotation=90,
                   fontsize=size)
-    ax.set_yticks(np.arange(n_units), labels=[_safe(u) for u in table.index], fontsize=size)
+    ax.set_yticks(np.arange(n_units), labels=[_unit_label(u, labels, names)
+                                              for u in table.index], fontsize=size)
     total = missing.size
     count = int(missing.sum())
     share = count / total if total else 0.0
-    ax.set_title(f"Missing values: {count:,} of {total:,} ({share:.1%})")
+    _set_title(ax, title, f"Missing values: {count:,} of {total:,} ({share:.1%})")
     ax.legend(handles=[Patch(color=_VERMILLION, label="missing"),
                        Patch(color="#E8ECF1", label="observed")],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
@@ -422,6 +490,9 @@ def correlations(
     against: int | str | None = None,
     method: str = "pearson",
     annotate: bool | None = None,
+    title: str | None = None,
+    labels: str = "names",
+    framework: Any = None,
     ax: Axes | None = None,
 ) -> Axes:
     """A correlation heatmap (red negative, blue positive, on a fixed -1 to 1 scale).
@@ -440,6 +511,13 @@ def correlations(
     annotate : bool, optional
         Write the values in the cells (default: when the matrix has at most 15 rows and
         columns).
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes (and units) with their names, or with their codes.
+    framework : Framework, CompositeIndex or IndexResult, optional
+        Where the nodes' names come from when the first argument is not an IndexResult;
+        without it the codes are shown.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -457,7 +535,10 @@ def correlations(
     >>> plot.correlations(res).get_title()
     'Pearson correlations'
     """
+    labels = _check_labels(labels, "correlations")
+    fw = _framework_arg(framework, "correlations")
     if isinstance(corr, IndexResult):
+        fw = fw or corr.framework
         lv = _default_level(corr.framework) if level is None else level
         corr = _correlation.correlations(corr.framework, corr, level=lv, against=against,
                                          method=method)  # type: ignore[arg-type]
@@ -481,9 +562,10 @@ def correlations(
     image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-1, vmax=1,
                       interpolation="nearest")
     size = 8.0 if max(n_rows, n_cols) <= 20 else 6.0
-    ax.set_xticks(np.arange(n_cols), labels=[_safe(c) for c in r.columns], rotation=90,
+    ax.set_xticks(np.arange(n_cols), labels=[_code_label(fw, c, labels, 200)
+                                             for c in r.columns], rotation=90, fontsize=size)
+    ax.set_yticks(np.arange(n_rows), labels=[_code_label(fw, c, labels, 200) for c in r.index],
                   fontsize=size)
-    ax.set_yticks(np.arange(n_rows), labels=[_safe(c) for c in r.index], fontsize=size)
     if annotate is None:
         annotate = max(n_rows, n_cols) <= 15
     if annotate:
@@ -496,5 +578,5 @@ def correlations(
                         color="white" if abs(v) > 0.6 else "black")
     name = f"{label.title()} correlation" if label else "correlation"
     _figure_of(ax).colorbar(image, ax=ax, shrink=0.8, label=name)
-    ax.set_title(f"{label.title()} correlations" if label else "Correlations")
+    _set_title(ax, title, f"{label.title()} correlations" if label else "Correlations")
     return ax

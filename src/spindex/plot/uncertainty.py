@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import TYPE_CHECKING
+from collections.abc import Hashable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -11,7 +11,7 @@ from spindex.analysis.importance import ImportanceResult
 from spindex.analysis.removal import RemovalResult
 from spindex.analysis.sobol import SobolResult
 from spindex.analysis.uncertainty import UncertaintyResult
-from spindex.errors import ParameterError
+from spindex.errors import MethodError, ParameterError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -24,9 +24,17 @@ from spindex.plot._common import (
     PALETTE,
     _axes,
     _check,
+    _check_labels,
     _choice,
+    _code_label,
+    _framework_arg,
+    _integer_ticks,
+    _level_name,
     _safe,
+    _set_title,
     _top,
+    _unit_label,
+    _unit_names_arg,
     _unit_ticks,
 )
 
@@ -36,6 +44,9 @@ def rank_uncertainty(
     *,
     top: int | None = None,
     sort: str = "nominal",
+    title: str | None = None,
+    labels: str = "names",
+    unit_names: Mapping[Hashable, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Nominal and median rank of every unit with its 5th-95th percentile range.
@@ -53,6 +64,12 @@ def rank_uncertainty(
         Show only the first ``top`` units of the order.
     sort : {"nominal", "median"}, default "nominal"
         Order units by nominal or by median rank.
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes (and units) with their names, or with their codes.
+    unit_names : mapping of unit label to name, optional
+        Names of the units for this figure (else those of :func:`spindex.plot.naming`).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -82,6 +99,8 @@ def rank_uncertainty(
                 "an UncertaintyResult (spindex.uncertainty(...))")
     top = _top(top, "rank_uncertainty")
     sort = _choice(sort, ("nominal", "median"), "sort", "rank_uncertainty")
+    labels = _check_labels(labels, "rank_uncertainty")
+    names = _unit_names_arg(unit_names, "rank_uncertainty")
     s = ua.summary()
     if sort == "median":
         s = s.sort_values(["median_rank", "nominal_rank"], kind="stable")
@@ -96,11 +115,12 @@ def rank_uncertainty(
                label="median rank")
     ax.scatter(x, s["nominal_rank"].to_numpy(dtype=float), marker="D", facecolors="none",
                edgecolors=_VERMILLION, s=26, linewidths=1.2, zorder=4, label="nominal rank")
-    _unit_ticks(ax, list(s.index))
+    _unit_ticks(ax, [_unit_label(u, labels, names) for u in s.index])
     n_units = len(ua.rank_counts)
     ax.set_ylim(n_units + 0.5, 0.5)
     ax.set_ylabel("rank (1 = best)")
-    ax.set_title(f"Rank uncertainty over {ua.n:,} runs (mean rank shift "
+    _integer_ticks(ax.yaxis)
+    _set_title(ax, title, f"Rank uncertainty over {ua.n:,} runs (mean rank shift "
                  f"R_S = {ua.mean_rank_shift:.2f})")
     ax.grid(axis="y", color=_LIGHT, linewidth=0.6)
     ax.set_axisbelow(True)
@@ -115,6 +135,9 @@ def sobol(
     output: Hashable = "R_S",
     *,
     kind: str = "rank",
+    title: str | None = None,
+    labels: str = "names",
+    framework: Any = None,
     ax: Axes | None = None,
 ) -> Axes:
     """First- and total-order Sobol indices of each uncertain input, as paired bars.
@@ -128,6 +151,13 @@ def sobol(
         the indices over units) or a unit's label.
     kind : {"rank", "score"}, default "rank"
         For a unit or ``"mean"``: indices of the rank or of the index score.
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes (and units) with their names, or with their codes.
+    framework : Framework, CompositeIndex or IndexResult, optional
+        Where the nodes' names come from (the analysis keeps only codes); without it the
+        codes are shown.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -136,6 +166,11 @@ def sobol(
     matplotlib.axes.Axes
         With bootstrap confidence intervals as error bars when the result has them (not for
         ``"mean"``).
+
+    Raises
+    ------
+    MethodError
+        If every index of the chosen output is NaN (nothing to draw).
 
     Examples
     --------
@@ -151,6 +186,8 @@ def sobol(
     """
     sa = _check(result, SobolResult, "sobol", "a SobolResult (spindex.sobol(...))")
     kind = _choice(kind, ("rank", "score"), "kind", "sobol")
+    labels = _check_labels(labels, "sobol")
+    fw = _framework_arg(framework, "sobol")
     units = [c for c in sa.first_order.columns if c != "R_S"]
     key: str | None
     if output == "R_S":
@@ -172,6 +209,15 @@ def sobol(
             f"({', '.join(units[:6])}, ...). Got {output!r} instead."
         )
     inputs = list(sa.inputs)
+    drawn = np.r_[first.reindex(inputs).to_numpy(dtype=float),
+                  total.reindex(inputs).to_numpy(dtype=float)]
+    if not np.isfinite(drawn).any():
+        raise MethodError(
+            f"spindex.plot.sobol: every Sobol index of {what} is NaN, so there is nothing to "
+            "draw. The output did not vary over the runs (no uncertain input moved it) or "
+            "too few runs were usable; widen the uncertainty, raise n, or choose another "
+            "output."
+        )
     ax = _axes(ax, (max(5.0, 1.1 * len(inputs) + 2.5), 4.2))
     x = np.arange(len(inputs))
     width = 0.38
@@ -195,14 +241,15 @@ def sobol(
         ax.bar(x + offset, v, width=width, color=colour, label=label, yerr=err,
                error_kw={"ecolor": "#333333", "capsize": 3, "linewidth": 1})
     ax.axhline(0.0, color="black", linewidth=0.8)
-    ax.set_xticks(x, labels=[_safe(i) for i in inputs], fontsize=9)
+    ax.set_xticks(x, labels=[_code_label(fw, i, labels, 16) for i in inputs], fontsize=9)
     ax.set_ylabel("Sobol index (share of variance)")
     ax.set_xlabel("uncertain input")
     low_value = np.nanmin(np.r_[first.to_numpy(dtype=float), lowest, 0.0])
     top_value = np.nanmax(np.r_[total.to_numpy(dtype=float), first.to_numpy(dtype=float),
                                 highest, 0.0])
     ax.set_ylim(float(low_value) - 0.05, max(1.05, float(top_value) + 0.05))
-    ax.set_title(f"Sobol indices of {_safe(what)}\n(n = {sa.n:,}, {sa.runs:,} runs)", fontsize=11)
+    _set_title(ax, title, f"Sobol indices of {_safe(what)}\n(n = {sa.n:,}, {sa.runs:,} runs)",
+               fontsize=11)
     ax.grid(axis="y", color=_LIGHT, linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(loc="best", fontsize="small")
@@ -210,7 +257,14 @@ def sobol(
 
 
 
-def importance(result: ImportanceResult, *, ax: Axes | None = None) -> Axes:
+def importance(
+    result: ImportanceResult,
+    *,
+    title: str | None = None,
+    labels: str = "names",
+    framework: Any = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Each node's importance (correlation ratio, as a share) next to its nominal weight.
 
     A node whose importance bar is much shorter than its weight bar counts less in the
@@ -220,6 +274,13 @@ def importance(result: ImportanceResult, *, ax: Axes | None = None) -> Axes:
     ----------
     result : ImportanceResult
         The result of :func:`spindex.importance`.
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes (and units) with their names, or with their codes.
+    framework : Framework, CompositeIndex or IndexResult, optional
+        Where the nodes' names come from (the analysis keeps only codes); without it the
+        codes are shown.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -244,6 +305,8 @@ def importance(result: ImportanceResult, *, ax: Axes | None = None) -> Axes:
     """
     imp = _check(result, ImportanceResult, "importance",
                  "an ImportanceResult (spindex.importance(...))")
+    labels = _check_labels(labels, "importance")
+    fw = _framework_arg(framework, "importance")
     t = imp.table
     k = len(t)
     ax = _axes(ax, (7.0, max(3.0, 0.42 * k + 1.4)))
@@ -252,10 +315,12 @@ def importance(result: ImportanceResult, *, ax: Axes | None = None) -> Axes:
             label="nominal weight")
     ax.barh(y + 0.2, t["share"].to_numpy(dtype=float), height=0.4, color=_BLUE,
             label="importance (share of S_i)")
-    ax.set_yticks(y, labels=[_safe(c) for c in t.index], fontsize=8 if k <= 40 else 6)
+    ax.set_yticks(y, labels=[_code_label(fw, c, labels, 30) for c in t.index],
+                  fontsize=8 if k <= 40 else 6)
     ax.set_ylim(k - 0.5, -0.5)
     ax.set_xlabel("share of the level")
-    ax.set_title(f"Importance of the level {imp.level} nodes ({imp.smoother} correlation ratio)",
+    what = _level_name(fw, int(imp.level)) if fw is not None else f"level {imp.level} nodes"
+    _set_title(ax, title, f"Importance of the {what} ({imp.smoother} correlation ratio)",
                  fontsize=11)
     ax.grid(axis="x", color=_LIGHT, linewidth=0.6)
     ax.set_axisbelow(True)
@@ -264,13 +329,27 @@ def importance(result: ImportanceResult, *, ax: Axes | None = None) -> Axes:
 
 
 
-def removal(result: RemovalResult, *, ax: Axes | None = None) -> Axes:
+def removal(
+    result: RemovalResult,
+    *,
+    title: str | None = None,
+    labels: str = "names",
+    framework: Any = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Mean and largest absolute rank shift when each node is removed in turn.
 
     Parameters
     ----------
     result : RemovalResult
         The result of :func:`spindex.remove_indicators`.
+    title : str, optional
+        The figure's title (``""`` for none). Default: one that says what is drawn.
+    labels : {"names", "codes"}, default "names"
+        Label nodes (and units) with their names, or with their codes.
+    framework : Framework, CompositeIndex or IndexResult, optional
+        Where the nodes' names come from (the analysis keeps only codes); without it the
+        codes are shown.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -290,6 +369,8 @@ def removal(result: RemovalResult, *, ax: Axes | None = None) -> Axes:
     """
     rm = _check(result, RemovalResult, "removal",
                 "a RemovalResult (spindex.remove_indicators(...))")
+    labels = _check_labels(labels, "removal")
+    fw = _framework_arg(framework, "removal")
     s = rm.summary()
     k = len(s)
     ax = _axes(ax, (7.0, max(3.0, 0.36 * k + 1.4)))
@@ -298,10 +379,13 @@ def removal(result: RemovalResult, *, ax: Axes | None = None) -> Axes:
             label="mean |rank shift|")
     ax.scatter(s["max_abs_shift"].to_numpy(dtype=float), y, marker="D", color=_VERMILLION,
                s=24, zorder=3, label="largest |rank shift|")
-    ax.set_yticks(y, labels=[_safe(c) for c in s.index], fontsize=8 if k <= 40 else 6)
+    ax.set_yticks(y, labels=[_code_label(fw, c, labels, 30) for c in s.index],
+                  fontsize=8 if k <= 40 else 6)
     ax.set_ylim(k - 0.5, -0.5)
     ax.set_xlabel("rank shift when the node is left out (places)")
-    ax.set_title(f"Rank shifts on '{_safe(rm.root)}' when each node is removed", fontsize=11)
+    _integer_ticks(ax.xaxis)
+    root = _code_label(fw, rm.root, labels, 200)
+    _set_title(ax, title, f"Rank shifts of '{root}' when each node is removed", fontsize=11)
     ax.grid(axis="x", color=_LIGHT, linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(loc="best", fontsize="small")
