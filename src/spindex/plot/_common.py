@@ -159,7 +159,7 @@ def _unit_ticks(ax: Axes, labels: Sequence[Any], axis: str = "x") -> None:
     n = len(labels)
     size = 8.0 if n <= 40 else 7.0 if n <= 80 else 6.0
     positions = np.arange(n)
-    text = [_safe(u) for u in labels]
+    text = [str(u) for u in labels]  # callers pass labels already made safe
     if axis == "x":
         ax.set_xticks(positions, labels=text, rotation=90, fontsize=size)
         ax.set_xlim(-0.6, n - 0.4)
@@ -502,3 +502,15 @@ def _code_label(fw: Framework | None, code: Any, labels: str, width: int = 24) -
     if fw is not None and labels == "names" and str(code) in fw.codes:
         return _node_label(fw, str(code), labels, width)
     return _safe(textwrap.fill(str(code), width=width, break_long_words=False))
+
+
+def _rank_ticks(axis: Any, n_ranks: int) -> None:
+    """Whole ranks only, starting at 1 (the best): 1, 5, 10, ... or 1, 2, 3, ..."""
+    from matplotlib.ticker import FixedLocator
+
+    n = max(int(n_ranks), 1)
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9)
+                if n / s <= 10)
+    ticks = sorted({1, *range(step, n + 1, step)})
+    axis.set_major_locator(FixedLocator(ticks))
+    axis.set_minor_locator(FixedLocator([]))

@@ -28,7 +28,7 @@ from spindex.plot._common import (
     _dash,
     _figure_of,
     _framework_arg,
-    _integer_ticks,
+    _rank_ticks,
     _set_title,
     _top,
     _unit_colour,
@@ -135,8 +135,7 @@ def smaa(
     ax.set_ylabel("rank acceptability")
     colorbar = _figure_of(ax).colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.01)
     colorbar.set_label("rank (1 = best)")
-    _integer_ticks(colorbar.ax.yaxis)
-    colorbar.ax.minorticks_off()
+    _rank_ticks(colorbar.ax.yaxis, m)
     colorbar.ax.invert_yaxis()
     if len(sm.varying) <= 4:
         varying = ", ".join(_code_label(fw, v, labels, 200) for v in sm.varying)

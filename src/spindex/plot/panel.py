@@ -15,9 +15,9 @@ from spindex.plot._common import (
     _axes,
     _check,
     _check_labels,
-    _integer_ticks,
     _new_figure,
     _node_label,
+    _rank_ticks,
     _set_title,
     _top,
     _unit_colour,
@@ -140,7 +140,7 @@ def trends(
     left.set_title("score", fontsize=10, loc="left")
     _lines(right, ranks, chosen, labels, names)
     right.invert_yaxis()
-    _integer_ticks(right.yaxis)
+    _rank_ticks(right.yaxis, int(np.nanmax(ranks.loc[chosen].to_numpy(dtype=float))))
     right.set_ylabel("rank (1 = best)")
     right.set_title(f"rank among {len(ranks)} units", fontsize=10, loc="left")
     right.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small")
@@ -228,7 +228,7 @@ def bump(
     # Room on both sides for the names.
     ax.set_xlim(-1.0, len(res.periods))
     ax.invert_yaxis()
-    _integer_ticks(ax.yaxis)
+    _rank_ticks(ax.yaxis, int(np.nanmax(ranks.loc[chosen].to_numpy(dtype=float))))
     ax.set_ylabel("rank (1 = best)")
     name = _node_label(res.framework, code, labels, 200)
     _set_title(ax, title, f"{name}: ranks by period")

@@ -283,7 +283,10 @@ def distributions(
     >>> res = sp.CompositeIndex(fw, treat="default").score(sp.datasets.load("asem"))
     >>> fig = plot.distributions(res, ["Goods", "Flights"])
     >>> [a.get_title(loc="left") for a in fig.axes]
-    ['Goods: winsorised (2)', 'Flights: winsorised (1)']
+    ['Trade in goods\nwinsorised (2)', 'International flights passenger\ncapacity\nwinsorised (1)']
+    >>> fig = plot.distributions(res, ["Goods"], labels="codes")
+    >>> fig.axes[0].get_title(loc="left")
+    'Goods\nwinsorised (2)'
     """
     res = _check(result, IndexResult, "distributions", "an IndexResult (model.score(data))")
     labels = _check_labels(labels, "distributions")
@@ -397,11 +400,11 @@ def _strip(
         what = str(status.at[code, "status"])
         if what == "winsorised":
             what += f" ({status['n_winsorised'].astype(int)[code]})"
-        title = f"{name}: {what}"
+        title = f"{name}\n{what}"
     elif changed.any():
-        title = f"{name}: {int(changed.sum())} changed"
+        title = f"{name}\n{int(changed.sum())} changed"
     if not shared_scale:
-        title += " (own scales)"
+        title += " (own scales: after below, before above)"
     ax.set_title(title, fontsize=9, loc="left")
     ax.grid(axis="x", color=_LIGHT, linewidth=0.5)
     ax.set_axisbelow(True)

@@ -30,6 +30,7 @@ from spindex.plot._common import (
     _framework_arg,
     _integer_ticks,
     _level_name,
+    _rank_ticks,
     _safe,
     _set_title,
     _top,
@@ -119,7 +120,7 @@ def rank_uncertainty(
     n_units = len(ua.rank_counts)
     ax.set_ylim(n_units + 0.5, 0.5)
     ax.set_ylabel("rank (1 = best)")
-    _integer_ticks(ax.yaxis)
+    _rank_ticks(ax.yaxis, n_units)
     _set_title(ax, title, f"Rank uncertainty over {ua.n:,} runs (mean rank shift "
                  f"R_S = {ua.mean_rank_shift:.2f})")
     ax.grid(axis="y", color=_LIGHT, linewidth=0.6)
@@ -388,5 +389,5 @@ def removal(
     _set_title(ax, title, f"Rank shifts of '{root}' when each node is removed", fontsize=11)
     ax.grid(axis="x", color=_LIGHT, linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.legend(loc="best", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     return ax
