@@ -113,10 +113,20 @@ def _pillar_colour(fw: Framework, groups: dict[str, int], code: str) -> str:
 def _tree(fw: Framework, groups: dict[str, int], ax: Axes | None, title: str | None,
           labels: str) -> Axes:
     leaves = _leaf_order(fw)
-    ax = _axes(ax, (8.5, max(3.0, 0.2 * len(leaves) + 1.2)))
+    # A wrapped name above each aggregate takes a few leaves' height: give each leaf the
+    # room the longest such label needs, so that neighbouring labels never overlap.
     y: dict[str, float] = {c: float(i) for i, c in enumerate(leaves)}
     for code in fw.aggregates:  # lowest level first, so children come before parents
         y[code] = float(np.mean([y[k] for k in fw.children(code)]))
+    per_leaf = 0.2
+    for level in range(2, fw.n_levels):
+        codes = sorted(fw.level(level), key=lambda c: y[c])
+        lines = max(_node_label(fw, c, labels, 22).count("\n") + 1 for c in codes)
+        gap = min((y[b] - y[a] for a, b in zip(codes, codes[1:], strict=False)), default=9.0)
+        # A label of k lines (0.15 inch each) plus the node must fit between two nodes.
+        per_leaf = max(per_leaf, 0.15 * (lines + 1) / max(gap, 1e-9))
+    per_leaf = min(per_leaf, 0.7)
+    ax = _axes(ax, (8.5, max(3.0, per_leaf * len(leaves) + 1.2)))
     depth = fw.n_levels - 1
     x = {c: float(depth - (fw.node(c).level - 1)) for c in fw.codes}
     nw = fw.normalized_weights()
@@ -140,7 +150,8 @@ def _tree(fw: Framework, groups: dict[str, int], ax: Axes | None, title: str | N
             ax.text(x[code] + 0.08, y[code], f"{_node_label(fw, code, labels, 200)}{sign}{weight}",
                     va="center", ha="left", fontsize=small)
         else:
-            ax.text(x[code], y[code] - 0.35, f"{_node_label(fw, code, labels, 18)}{weight}",
+            ax.text(x[code], y[code] - 0.35 / (per_leaf / 0.2),
+                    f"{_node_label(fw, code, labels, 22)}{weight}",
                     va="bottom", ha="center",
                     fontsize=small + 0.5, fontweight="bold", color="#222222",
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
@@ -206,7 +217,11 @@ def _sunburst(fw: Framework, groups: dict[str, int], ax: Axes | None, title: str
             rot = math.degrees(mid)
             if 90 < rot % 360 < 270:
                 rot += 180
-            ax.text(radius * math.cos(mid), radius * math.sin(mid), _safe(code), rotation=rot,
+            # The name along the radius when the arc has room for its lines, else the code.
+            text = _node_label(fw, code, labels, 16)
+            if arc < 0.075 * (text.count("\n") + 1) + 0.02:
+                text = _safe(code)
+            ax.text(radius * math.cos(mid), radius * math.sin(mid), text, rotation=rot,
                     rotation_mode="anchor", ha="center", va="center", fontsize=6.5)
         elif arc > 0.5:
             ax.text(radius * math.cos(mid), radius * math.sin(mid),
@@ -364,7 +379,7 @@ def _strip(
     ax: Axes, old: pd.Series, new: pd.Series, name: str, status: pd.DataFrame | None,
     code: str,
 ) -> None:
-    from matplotlib.ticker import MaxNLocator, ScalarFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     b = old.to_numpy(dtype=float)
     a = new.to_numpy(dtype=float)
@@ -391,10 +406,8 @@ def _strip(
         before_ax.tick_params(axis="x", labelsize=7, colors=_GREY)
     # Plain numbers on the axes: an offset or a "1e6" multiplier lands in the title area.
     for axis_ax in {id(after_ax): after_ax, id(before_ax): before_ax}.values():
-        formatter = ScalarFormatter(useOffset=False)
-        formatter.set_scientific(False)
-        axis_ax.xaxis.set_major_formatter(formatter)
-        axis_ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        axis_ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}"))
+        axis_ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     title = name
     if status is not None and code in status.index:
         what = str(status.at[code, "status"])
@@ -404,7 +417,7 @@ def _strip(
     elif changed.any():
         title = f"{name}\n{int(changed.sum())} changed"
     if not shared_scale:
-        title += " (own scales: after below, before above)"
+        title += " (own scales)"
     ax.set_title(title, fontsize=9, loc="left")
     ax.grid(axis="x", color=_LIGHT, linewidth=0.5)
     ax.set_axisbelow(True)

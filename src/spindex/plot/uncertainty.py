@@ -325,7 +325,7 @@ def importance(
                  fontsize=11)
     ax.grid(axis="x", color=_LIGHT, linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.legend(loc="best", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     return ax
 
 
