@@ -249,12 +249,8 @@ def dominance(
                             textcoords="offset points", xytext=(6, 8), fontsize=8)
     ax.axhline(0.0, color="black", linewidth=0.8)
     ax.plot([], [], marker="o", color="black", linestyle="none", label="nominal weights")
-    if not pair:
-        side = ax.get_yaxis_transform()
-        ax.text(0.99, 0.0, f"{a} ahead \u25b2", transform=side, ha="right", va="bottom",
-                fontsize=8, color=colour_a)
-        ax.text(0.99, 0.0, f"{b} ahead \u25bc", transform=side, ha="right", va="top",
-                fontsize=8, color=colour_b)
+    # Which side is whose goes in the axis label: text at the zero line ran over the lines.
+    ahead = "" if pair else f"\n(above 0: {a} ahead; below: {b} ahead)"
     if pair:
         p, q = free[0]
         p_, q_ = _code_label(fw, p, labels, 200), _code_label(fw, q, labels, 200)
@@ -266,7 +262,7 @@ def dominance(
                       "(squares: vertices)")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylabel(textwrap.fill(f"{_code_label(fw, dom.root, labels, 200)} score of {a} "
-                                f"minus {b}", 50))
+                                f"minus {b}", 50) + ahead)
     how = "exact" if dom.method == "exact" else f"Monte Carlo, n = {dom.n:,}"
     _set_title(ax, title, f"{a} vs {b}\n{a} scores at least as high on {dom.share:.1%} of the "
                  f"weights ({how})", fontsize=11)

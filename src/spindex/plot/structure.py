@@ -220,7 +220,7 @@ def _sunburst(fw: Framework, groups: dict[str, int], ax: Axes | None, title: str
                 rot += 180
             # The name along the radius when the arc has room for its lines, else the code.
             text = _node_label(fw, code, labels, 16)
-            if arc < 0.075 * (text.count("\n") + 1) + 0.02:
+            if arc < 0.1 * (text.count("\n") + 1) + 0.03:
                 text = _safe(code)
             ax.text(radius * math.cos(mid), radius * math.sin(mid), text, rotation=rot,
                     rotation_mode="anchor", ha="center", va="center", fontsize=6.5)
