@@ -118,9 +118,12 @@ def rank_uncertainty(
                edgecolors=_VERMILLION, s=26, linewidths=1.2, zorder=4, label="nominal rank")
     _unit_ticks(ax, [_unit_label(u, labels, names) for u in s.index])
     n_units = len(ua.rank_counts)
-    ax.set_ylim(n_units + 0.5, 0.5)
+    # With top, the axis ends below the worst rank shown, not at the last unit's rank.
+    deepest = np.nanmax(s[["rank_q95", "nominal_rank", "median_rank"]].to_numpy(dtype=float))
+    lowest = n_units if not top or not np.isfinite(deepest) else min(n_units, int(deepest) + 1)
+    ax.set_ylim(lowest + 0.5, 0.5)
     ax.set_ylabel("rank (1 = best)")
-    _rank_ticks(ax.yaxis, n_units)
+    _rank_ticks(ax.yaxis, lowest)
     _set_title(ax, title, f"Rank uncertainty over {ua.n:,} runs (mean rank shift "
                  f"R_S = {ua.mean_rank_shift:.2f})")
     ax.grid(axis="y", color=_LIGHT, linewidth=0.6)
