@@ -22,10 +22,21 @@ function                  draws
 :func:`dominance`         the score gap of two units as one weight moves, and the flips
 :func:`importance`        importance (correlation ratio) next to the nominal weights
 :func:`removal`           rank shifts when each node is removed in turn
+:func:`trends`            a panel's scores and ranks of chosen units over the periods
+:func:`bump`              a panel's ranks by period, a bump chart
+:func:`normalisation`     per-period vs pooled normalisation of a panel, side by side
 ========================  ==============================================================
 
-Colours come from Paul Tol's colour-blind-safe "muted" scheme (:data:`PALETTE`), with
-``viridis`` for sequences and ``RdBu`` for correlations. Importing this module does not
+Every function takes ``title=`` (``""`` for none) and ``labels="names"`` (the framework's
+node names, wrapped and never cut, and the units' names) or ``labels="codes"``. Units are
+named with :func:`naming` or ``unit_names=``; levels are called "indicators", "pillars",
+"sub-indices" and "index" unless :func:`naming` says otherwise. Figures of analyses, which
+keep only node codes, take ``framework=`` for the names.
+
+Every unit keeps one colour in every figure of a session, taken in turn from Okabe and
+Ito's colour-blind-safe scheme (:data:`OKABE_ITO`); every node keeps one from Paul Tol's
+"muted" scheme (:data:`PALETTE`); :func:`palette` fixes or changes them. ``viridis`` colours
+sequences (discrete SMAA ranks) and ``RdBu`` correlations. Importing this module does not
 import matplotlib; calling a function without it raises :class:`MissingDependencyError`.
 
 Examples
