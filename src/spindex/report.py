@@ -294,6 +294,10 @@ _METHODS: dict[str, str] = {
     "reweight": "a missing value is skipped: the weights of the values present are "
                 "renormalised",
     "error": "missing values are refused",
+    "UniformSimplex": "uniform on the simplex", "DirichletWeights": "Dirichlet around the "
+    "nominal weights", "WeightNoise": "random noise around the nominal weights",
+    "WeightBounds": "uniform within bounds", "BoundedSimplex": "uniform on the simplex "
+    "within bounds",
 }
 _PARAMETER_NAMES = {"normalize": "normalisation", "aggregate": "aggregation",
                     "min_coverage": "minimum data coverage", "denominate": "denomination",
@@ -391,7 +395,8 @@ def _framework_section(res: IndexResult, figures: _Figures) -> str:
         "weight": table["weight"],
         "share of parent": fw.normalized_weights(),
         "share of index": fw.effective_weights("all"),
-        "direction": table["direction"].where(table["type"] == "indicator"),
+        "direction": table["direction"].where(table["type"] == "indicator").map(
+            {1: "more is better", -1: "less is better"}),
     }).loc[order]
     out.index.name = "code"
     figure = figures(plot.framework, fw, alt="The framework as a tree",
@@ -400,7 +405,8 @@ def _framework_section(res: IndexResult, figures: _Figures) -> str:
     return (figure + "<h3>Nodes and weights</h3>"
             + _p("Weights are relative among siblings; 'share of index' is the product of the "
                  "shares up to the root (the effective weight).", "small")
-            + _table(out))
+            + _table(out, dash="does not apply (the index has no parent; only indicators "
+                               "have a direction)"))
 
 
 def _coverage_section(res: IndexResult, checks: list[DataChecks], figures: _Figures) -> str:
@@ -458,6 +464,7 @@ _REPORTS = (
 
 def _preparation_section(res: IndexResult, figures: _Figures) -> str:
     log = pd.DataFrame([tuple(r) for r in res.log], columns=["stage", "method", "detail"])
+    log["method"] = [_describe(m) if isinstance(m, str) else m for m in log["method"]]
     parts = [_p(f"Stages: {' → '.join(res.stage_names)}."), "<h3>Pipeline log</h3>",
              _table(log, index=False)]
     for key, title in _REPORTS:
@@ -497,7 +504,9 @@ def _results_section(
                              "nodes contribute.")]
     nodes = [c for c in fw.level(lv) if c != root]
     scores = res.table(level=lv)
-    parts += ["<h3>Scores and ranks</h3>", _table(scores, index_label="unit")]
+    parts += ["<h3>Scores and ranks</h3>",
+              _table(scores, index_label="unit",
+                     dash="no score: the unit has no value for any indicator of this node")]
     if len(nodes) >= 3:
         parts.append(figures(plot.radar, res, units, level=lv, alt="Radar chart of the scores",
                              caption="Scores of the leading units (or those asked for) across "
@@ -519,7 +528,8 @@ def _results_section(
 def _uncertainty_section(ua: UncertaintyResult, figures: _Figures) -> str:
     weights = [c[2:] for c in ua.inputs.columns if str(c).startswith("w:")]
     switches = [
-        f"{c} ({', '.join(map(str, ua.inputs[c].cat.categories))})"
+        f"{_PARAMETER_NAMES.get(str(c), str(c))} "
+        f"({', '.join(_describe(str(v)) for v in ua.inputs[c].cat.categories)})"
         for c in ua.inputs.columns if not str(c).startswith("w:")
     ]
     what = []
@@ -551,11 +561,13 @@ def _sobol_section(sa: SobolResult, figures: _Figures) -> str:
 
 def _smaa_section(sm: SMAAResult, figures: _Figures) -> str:
     return (_p(f"{sm.n:,} draws of the weights of {_listing(list(sm.varying))} "
-               f"({type(sm.sampler).__name__}), seed {sm.seed}.")
+               f"({_describe(sm.sampler)}), seed {sm.seed}.")
             + figures(plot.smaa, sm, alt="SMAA rank acceptability",
                       caption="For each unit, the share of weightings that give it each rank "
                               "(rank 1 at the bottom).")
-            + "<h3>Summary</h3>" + _table(sm.summary(), index_label="unit")
+            + "<h3>Summary</h3>" + _table(sm.summary(), index_label="unit",
+                                          dash="the unit never ranks first, so it has no "
+                                               "central weights to test")
             + "<h3>Central weights</h3>"
             + _p("The mean weights under which each unit ranks first.", "small")
             + _table(sm.central_weights.dropna(how="all"), index_label="unit"))
@@ -635,7 +647,8 @@ def _dominance_matrix_section(matrix: pd.DataFrame, figures: _Figures) -> str:
 
 
 def _citation_column(frame: pd.DataFrame) -> str | None:
-    for name in ("citation", "source_ref", "reference", "ref"):
+    # The short key first: it is what the table of each value's source shows.
+    for name in ("source_ref", "reference", "ref", "citation"):
         if name in frame.columns:
             return name
     # A "source" column is a citation unless the table is dyadic (source -> target).
@@ -720,15 +733,22 @@ def _sources_section(res: IndexResult, tables: list[pd.DataFrame]) -> str:
         if {"source", "target", "indicator"} <= set(t.columns):
             have = t if "value" not in t.columns else t[t["value"].notna()]
             counts = have.groupby(["indicator", "source"])["target"].nunique().unstack()
-            counts = counts.reindex(columns=[u for u in res.scores.index if u in counts.columns]
-                                    + [u for u in counts.columns if u not in units])
+            # The units of the index, not every source of the table (a dyadic table may hold
+            # dozens of other donors or origins, which would make the table unreadable).
+            ours = [u for u in res.scores.index if u in counts.columns]
+            others = [u for u in counts.columns if u not in units]
+            if ours:
+                counts = counts[ours].dropna(how="all")
             parts += ["<h3>Dyadic coverage: targets covered per source and indicator</h3>",
                       _p(f"The number of distinct targets with at least one value, for each "
                          f"indicator (row) and source (column): {len(have):,} values on "
                          f"{have['indicator'].nunique()} indicators and "
                          f"{have['target'].nunique()} targets "
                          f"({_join(have['target'], 12)}). A region-wide value counts as one "
-                         "target.", "small"),
+                         "target."
+                         + (f" Only the units of the index are shown; the table also has "
+                            f"{len(others)} other sources ({_listing(others)})."
+                            if ours and others else ""), "small"),
                       _table(counts.astype("Float64"), index_label="indicator",
                              dash="no value from this source on this indicator")]
         if col in ("citation", "source_ref", "reference", "ref", "source") and (
