@@ -99,7 +99,8 @@ thead th { background: #f1f2f7; position: sticky; top: 0; }
 tbody th { font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.na { color: #999; text-align: center; }
-.box { overflow: auto; max-width: 100%; }
+.box { overflow: auto; max-width: 100%; display: inline-block; vertical-align: top; }
+.box + p.dash { margin-top: .2em; }
 .box.long { max-height: 32em; border: 1px solid #e3e3e3; }
 .box table { margin: 0; }
 figure { margin: 1em 0 1.5em; }
