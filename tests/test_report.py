@@ -325,3 +325,13 @@ def test_unsupported_objects_get_a_clear_error(asem_panel_result: sp.PanelResult
                               seed=0)
     with pytest.raises(SpindexTypeError, match="PanelAnalysis"):
         report_html(ua, figures=False)
+
+
+def test_the_docs_page_runs() -> None:
+    page = Path(__file__).resolve().parents[1] / "docs" / "report.md"
+    text = page.read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    assert len(blocks) == 2
+    namespace: dict[str, Any] = {}
+    for block in blocks:
+        exec(compile(block, str(page), "exec"), namespace)
