@@ -721,14 +721,19 @@ def _sources_section(res: IndexResult, tables: list[pd.DataFrame]) -> str:
                          "uses; the references are listed in full below.", "small"),
                       _table(grid, index_label="unit",
                              dash="no value of this indicator for this unit")]
-            if "targets" in used.columns:
+            for extra, heading, text in (
+                    ("years", "The year(s) of each value",
+                     "The year, or the years averaged or summed, of each value of the index."),
+                    ("targets", "Targets behind each value",
+                     "The targets (partners) each value covers; a region name means one value "
+                     "for the whole region.")):
+                if extra not in used.columns:
+                    continue
                 reach = used.pivot_table(
-                    index="source", columns="indicator", values="targets",
+                    index="source", columns="indicator", values=extra,
                     aggfunc=lambda v: "; ".join(sorted(set(map(str, v)))))
                 reach = reach.reindex(index=grid.index, columns=grid.columns)
-                parts += ["<h3>Targets behind each value</h3>",
-                          _p("The targets (partners) each value covers; a region name means "
-                             "one value for the whole region.", "small"),
+                parts += [f"<h3>{_e(heading)}</h3>", _p(text, "small"),
                           _table(reach, index_label="unit",
                                  dash="no value of this indicator for this unit")]
         if {"source", "target", "indicator"} <= set(t.columns):
