@@ -197,9 +197,12 @@ def asean_page() -> str:
     sm = sp.smaa(ctx.model, ctx.data, n=2_000, seed=1)
     matrix = sp.dominance_matrix(ctx.model, ctx.data, method="monte_carlo", n=2_000, seed=1)
     cells = sp.datasets.load_cells("asean", period="2009-2011")
+    gaps = ctx.data[["eco_trade"]].copy()
+    gaps.loc["JPN", "eco_trade"] = float("nan")
     return _text(report_html([ctx.result, dom, sm, matrix], figures=False,
                              sources=[ctx.provenance, cells],
-                             tables={"Who <leads> where": ctx.data[["name"]]}))
+                             tables={"Who <leads> where": ctx.data[["name"]],
+                                     "Gaps": (gaps, "not <reported>")}))
 
 
 def test_the_report_carries_the_sources_with_their_citations(asean_page: str) -> None:
@@ -245,6 +248,7 @@ def test_smaa_and_the_dominance_matrix_have_sections(asean_page: str) -> None:
     assert '<section id="dominance-matrix-1">' in asean_page
     assert "row unit ≥ column unit" in asean_page
     assert "Who &lt;leads&gt; where" in asean_page and "Who <leads>" not in asean_page
+    assert "– = not &lt;reported&gt;." in asean_page
 
 
 def test_no_python_reprs_and_every_dash_explained(asean_page: str) -> None:

@@ -793,11 +793,11 @@ def _sources_section(res: IndexResult, tables: list[pd.DataFrame]) -> str:
     return "".join(parts)
 
 
-def _extra_section(tables: dict[str, pd.DataFrame]) -> str:
+def _extra_section(tables: dict[str, tuple[pd.DataFrame, str]]) -> str:
     parts = []
-    for name, frame in tables.items():
+    for name, (frame, dash) in tables.items():
         keep_index = not isinstance(frame.index, pd.RangeIndex)
-        parts += [f"<h3>{_e(name)}</h3>", _table(frame, index=keep_index)]
+        parts += [f"<h3>{_e(name)}</h3>", _table(frame, index=keep_index, dash=dash)]
     return "".join(parts)
 
 
@@ -942,16 +942,26 @@ def _figure_notes(figures: bool, draw: _Figures) -> str:
     return notes
 
 
-def _check_tables(tables: Any) -> dict[str, pd.DataFrame]:
+def _check_tables(tables: Any) -> dict[str, tuple[pd.DataFrame, str]]:
+    def entry(value: Any) -> tuple[pd.DataFrame, str] | None:
+        if isinstance(value, pd.DataFrame):
+            return value, "no value"
+        if (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], pd.DataFrame)
+                and isinstance(value[1], str)):
+            return value[0], value[1]
+        return None
+
     if tables is None:
         return {}
-    if not isinstance(tables, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, pd.DataFrame) for k, v in tables.items()):
+    checked = ({k: entry(v) for k, v in tables.items()} if isinstance(tables, Mapping)
+               else None)
+    if checked is None or not all(isinstance(k, str) and v is not None
+                                  for k, v in checked.items()):
         raise SpindexTypeError(
             "The 'tables' parameter of report must map titles (str) to tables "
-            f"(pandas.DataFrame), for example {{'Who leads where': frame}}. Got "
-            f"{type(tables).__name__} instead.")
-    return dict(tables)
+            "(pandas.DataFrame) or to (table, what a dash means) pairs, for example "
+            f"{{'Who leads where': frame}}. Got {type(tables).__name__} instead.")
+    return {k: v for k, v in checked.items() if v is not None}
 
 
 def report_html(
@@ -962,7 +972,7 @@ def report_html(
     units: Sequence[Hashable] | None = None,
     figures: bool = True,
     sources: pd.DataFrame | Sequence[pd.DataFrame] | None = None,
-    tables: Mapping[str, pd.DataFrame] | None = None,
+    tables: Mapping[str, pd.DataFrame | tuple[pd.DataFrame, str]] | None = None,
 ) -> str:
     """The HTML text of the report that :func:`report` writes.
 
@@ -1050,7 +1060,7 @@ def report(
     units: Sequence[Hashable] | None = None,
     figures: bool = True,
     sources: pd.DataFrame | Sequence[pd.DataFrame] | None = None,
-    tables: Mapping[str, pd.DataFrame] | None = None,
+    tables: Mapping[str, pd.DataFrame | tuple[pd.DataFrame, str]] | None = None,
 ) -> Path:
     """Write a self-contained HTML report of a scored index and its analyses.
 
@@ -1093,8 +1103,9 @@ def report(
         index when the table has ``source`` (unit) and ``indicator`` columns; and, for a
         dyadic table (``source``, ``target``, ``indicator``), the number of targets covered
         per source and indicator.
-    tables : mapping of str to pandas.DataFrame, optional
-        Further tables to show, each under its title, in a last section.
+    tables : mapping of str to pandas.DataFrame or (DataFrame, str), optional
+        Further tables to show, each under its title, in a last section; with a pair, the
+        string says what a dash (a missing value) means in that table.
 
     Returns
     -------

@@ -518,6 +518,9 @@ def _write_figures(ctx: DemoContext, folder: Path, out: TextIO) -> None:
               "china_japan_by_member": "Who leads where: China vs Japan in each member",
               "china_aid_sources": "China's aid 2015-2021 by data source (USD billion)",
               "china_japan_by_source_choice": "China vs Japan under each source choice"}
+    dashes = {"tourism_by_destination": "not listed (national statistics list the top five "
+                                        "origins only)",
+              "china_aid_sources": "no value from this data source"}
     report([ctx.result, ua, ("China vs Japan", dom),
             ("SMAA: 100,000 pillar weightings uniform on the simplex",
              smaa(ctx.model, ctx.data, n=100_000, seed=2026)),
@@ -525,6 +528,7 @@ def _write_figures(ctx: DemoContext, folder: Path, out: TextIO) -> None:
                              seed=2026)],
            folder / "report.html", title="Soft power toward ASEAN",
            sources=[ctx.provenance, datasets.load_cells("asean", period=ctx.period)],
-           tables={titles.get(k, k): v for k, v in printed.items()})
+           tables={titles.get(k, k): (v, dashes.get(k, "no value"))
+                   for k, v in printed.items()})
     out.write(f"Figures and report written to {folder.resolve()}/ ({', '.join(figures)}, "
               "report.html)\n")
