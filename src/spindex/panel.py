@@ -921,6 +921,21 @@ class PanelResult:
             lines.append(f"Imputed over time: {len(self.time_imputation)} values")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML view for notebooks: the index score in each period."""
+        from spindex._html import repr_html
+
+        fw = self.framework
+        last = self.periods[-1]
+        scores = self.index.sort_values(last, ascending=False, kind="stable")
+        across = "per period" if self.normalize_across == "period" else "pooled"
+        return repr_html(
+            f"PanelResult: {len(self.periods)} periods ({self.periods[0]} to {last}), "
+            f"index '{fw.root}'",
+            [("units", len(scores)), ("normalisation", across),
+             ("values filled over time", len(self.time_imputation))],
+            scores, index_label=self.unit_name, dash="no score in this period")
+
 
 def score_panel(
     model: CompositeIndex,

@@ -358,3 +358,15 @@ class IndexResult:
             lines.append(f"  {rank:>3}  {unit!s:<20} {score:10.4g}")
         lines.append(f"Stages: {', '.join(self.stages)}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML view for notebooks: the head of the results table."""
+        from spindex._html import repr_html
+
+        fw = self.framework
+        table = self.table(level=2 if fw.n_levels >= 3 else 1)
+        return repr_html(
+            f"IndexResult: {len(self.scores)} units, index '{fw.root}' ({fw.node(fw.root).name})",
+            [("indicators", len(fw.indicators)), ("levels", fw.n_levels),
+             ("first", table.index[0] if len(table) else None)],
+            table, index_label="unit", dash="no score (no data for this node)")

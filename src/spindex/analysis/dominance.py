@@ -657,6 +657,18 @@ class DominanceResult:
 
 
 # ------------------------------------------------------------------------ public API
+
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML view for notebooks: the share and the flip thresholds."""
+        from spindex._html import repr_html
+
+        facts: list[tuple[str, Any]] = [
+            (f"share of the weights where {self.a} scores at least as high as {self.b}",
+             self.share), ("method", self.method.replace("_", " "))]
+        if self.standard_error is not None:
+            facts.append(("standard error", self.standard_error))
+        return repr_html(f"DominanceResult: {self.a} vs {self.b}", facts, self.thresholds,
+                         index_label="node", dash="the order does not flip")
 def _prepare(
     model: Any, data: Any, level: int | str | None, node: str | None, method: Any, n: Any,
     block_size: Any, seed: Any, executor: Any, owner: str,

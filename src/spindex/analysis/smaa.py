@@ -522,6 +522,15 @@ class SMAAResult:
 
 
 # ------------------------------------------------------------------------ the analysis
+
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML view for notebooks: the rank-acceptability summary."""
+        from spindex._html import repr_html
+
+        return repr_html(
+            f"SMAAResult: {self.n:,} weightings of {len(self.varying)} weights",
+            [("seed", self.seed)], self.summary(), index_label="unit",
+            dash="never ranked first (no central weights)")
 def smaa(
     model: CompositeIndex,
     data: pd.DataFrame,

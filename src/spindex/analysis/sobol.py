@@ -252,6 +252,15 @@ class SobolResult:
             lines.append(self.summary().to_string())
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML view for notebooks: the Sobol indices of each input."""
+        from spindex._html import repr_html
+
+        return repr_html(
+            f"SobolResult: {len(self.inputs)} inputs, base sample n = {self.n:,}",
+            [("runs", self.runs)], self.summary(), index_label="input",
+            dash="undefined (no variance to explain)")
+
 
 def sobol(
     model: CompositeIndex,

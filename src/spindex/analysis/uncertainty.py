@@ -241,6 +241,15 @@ class UncertaintyResult:
             )
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML view for notebooks: key numbers and the rank summary."""
+        from spindex._html import repr_html
+
+        return repr_html(
+            f"UncertaintyResult: {self.n:,} Monte Carlo runs",
+            [("seed", self.seed), ("mean absolute rank shift R_S", self.mean_rank_shift)],
+            self.summary(), index_label="unit")
+
 
 def uncertainty(
     model: CompositeIndex,

@@ -506,7 +506,29 @@ def _write_figures(ctx: DemoContext, folder: Path, out: TextIO) -> None:
         assert isinstance(fig, Figure)
         fig.savefig(folder / name, dpi=120, bbox_inches="tight")
         plt.close(fig)
-    report([ctx.result, ua, ("China vs Japan", dom)], folder / "report.html",
-           title="Soft power toward ASEAN")
+    import io
+
+    from spindex.analysis.dominance import dominance_matrix
+
+    # The report carries every analysis the demo prints, and the sources of every value.
+    quiet = io.StringIO()
+    printed = {**section_per_target(ctx, quiet), **section_data_sources(ctx, quiet)}
+    titles = {"tourism_by_destination": "Who leads where: visitor arrivals in 2017 by "
+                                        "destination (millions)",
+              "china_japan_by_member": "Who leads where: China vs Japan in each member",
+              "china_aid_sources": "China's aid 2015-2021 by data source (USD billion)",
+              "china_japan_by_source_choice": "China vs Japan under each source choice"}
+    dashes = {"tourism_by_destination": "not listed (national statistics list the top five "
+                                        "origins only)",
+              "china_aid_sources": "no value from this data source"}
+    report([ctx.result, ua, ("China vs Japan", dom),
+            ("SMAA: 100,000 pillar weightings uniform on the simplex",
+             smaa(ctx.model, ctx.data, n=100_000, seed=2026)),
+            dominance_matrix(ctx.model, ctx.data, method="monte_carlo", n=20_000,
+                             seed=2026)],
+           folder / "report.html", title="Soft power toward ASEAN",
+           sources=[ctx.provenance, datasets.load_cells("asean", period=ctx.period)],
+           tables={titles.get(k, k): (v, dashes.get(k, "no value"))
+                   for k, v in printed.items()})
     out.write(f"Figures and report written to {folder.resolve()}/ ({', '.join(figures)}, "
               "report.html)\n")
