@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 import numpy as np
-from scipy import special, stats
+from scipy import optimize, special, stats
 
 from spindex._values import real_array
 from spindex.errors import (
@@ -495,6 +495,31 @@ class LogTransform(_Transform):
         return -np.log(hi + a - x), "log", "-log(max + 0.01 (max - min) - x) (negative skew)"
 
 
+def _boxcox_mle(z: FloatArray) -> float:
+    """The maximum-likelihood Box-Cox lambda of positive values ``z``, computed scale-free.
+
+    The profile log-likelihood of y = (z^lambda - 1)/lambda under a normal model is
+    (lambda - 1) sum(log z) - n/2 log var(y). Writing log z = c + u with c the mean of log z,
+    it equals -n c - n/2 log var(expm1(lambda u)/lambda): the maximum is where the variance of
+    w = expm1(lambda u)/lambda is smallest. u does not depend on the unit of z (a factor only
+    shifts c), and expm1 keeps w accurate near lambda = 0, where the direct form loses the
+    digits that separate one lambda from the next on data of small relative spread (values
+    within a factor 1.5 gave estimates differing by 2e-6 between units of measurement).
+    """
+    logs = np.log(z)
+    u = logs - logs.mean()
+
+    def spread(lam: float) -> float:
+        w = u if lam == 0 else np.expm1(lam * u) / lam
+        return float(np.log(np.var(w)))
+
+    # Brent's method from the same bracket as the usual estimator; the objective is smooth
+    # and, for a non-constant column, has a single minimum.
+    best = optimize.minimize_scalar(spread, bracket=(-2.0, 2.0), method="brent",
+                                    options={"xtol": 1e-12})
+    return float(best.x)
+
+
 @dataclass(frozen=True)
 class BoxCox(_Transform):
     """Box-Cox transformation, with lambda by maximum likelihood.
@@ -591,8 +616,7 @@ class BoxCox(_Transform):
             return float(self.lmbda)
         z, _ = self.shifted(_column(x, label), label)
         z = z[~np.isnan(z)]
-        # Dividing by the maximum keeps z**lambda finite and makes the estimate scale-free.
-        return float(stats.boxcox_normmax(z / z.max(), method="mle"))
+        return _boxcox_mle(z)
 
     def transform(self, x: FloatArray, label: str) -> tuple[FloatArray, str, str]:
         """Apply the Box-Cox transformation to ``x`` (no check).
