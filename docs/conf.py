@@ -25,7 +25,13 @@ extensions = [
     "sphinx.ext.doctest",
     "numpydoc",
     "myst_parser",
+    "matplotlib.sphinxext.plot_directive",
 ]
+
+# The gallery (gallery.md) draws every figure of spindex.plot when the site builds.
+plot_html_show_source_link = False
+plot_formats = [("png", 100)]
+plot_include_source = True
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
