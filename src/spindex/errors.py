@@ -13,6 +13,7 @@ __all__ = [
     "MethodError",
     "MissingDependencyError",
     "ParameterError",
+    "ParameterTypeError",
     "SpindexError",
     "SpindexTypeError",
     "SpindexWarning",
@@ -62,6 +63,16 @@ class ParameterError(SpindexError, ValueError):
 
 class SpindexTypeError(SpindexError, TypeError):
     """A parameter has the wrong type (for example a list where a DataFrame is expected)."""
+
+
+class ParameterTypeError(ParameterError, SpindexTypeError):
+    """A run parameter (seed, count, flag, executor) of the wrong type.
+
+    Both a :class:`ParameterError` (a ``ValueError``) and a
+    :class:`SpindexTypeError` (a ``TypeError``), as scikit-learn's
+    ``InvalidParameterError`` is: code that catches either keeps working, whether it expected
+    ``n=3.0`` to be a bad value or a bad type.
+    """
 
 
 class SpindexWarning(UserWarning):

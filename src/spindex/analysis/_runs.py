@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from spindex.errors import ParameterError, SpindexError, SpindexTypeError
+from spindex.errors import ParameterError, ParameterTypeError, SpindexError
 
 __all__ = [
     "ParameterTypeError",
@@ -52,16 +52,6 @@ _MEMORY_SHARE = 0.8
 _ALWAYS_FITS = 64 * 1024**2
 #: Used when the available memory cannot be read at all.
 _FALLBACK_LIMIT = 2 * 1024**3
-
-
-class ParameterTypeError(ParameterError, SpindexTypeError):
-    """A run parameter (seed, count, flag, executor) of the wrong type.
-
-    Both a :class:`~spindex.errors.ParameterError` (a ``ValueError``) and a
-    :class:`~spindex.errors.SpindexTypeError` (a ``TypeError``), as scikit-learn's
-    ``InvalidParameterError`` is: code that catches either keeps working, whether it expected
-    ``n=3.0`` to be a bad value or a bad type.
-    """
 
 
 def _shown(value: Any) -> str:
