@@ -445,3 +445,15 @@ def test_panel_figures_draw(mpl: Any, tmp_path: Path, panels: Any, fresh_registr
         plot.trends(per_period, ["XXX"])
     with pytest.raises(SpindexTypeError):
         plot.bump(faces("asem").result)
+
+
+@pytest.mark.parametrize("which", ["asem", "softpower"])
+def test_framework_tree_labels_end_inside_the_figure(mpl: Any, which: str) -> None:
+    # The longest indicator names used to run past the right edge ("... 0.333" cut off).
+    fw = (sp.Framework.from_table(sp.datasets.load_framework("asem")) if which == "asem"
+          else sp.soft_power_framework())
+    ax = plot.framework(fw)
+    renderer = ax.figure.canvas.get_renderer()
+    right = ax.figure.bbox.x1
+    ends = [t.get_window_extent(renderer).x1 for t in ax.texts]
+    assert max(ends) <= right, (max(ends), right)

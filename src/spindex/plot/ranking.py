@@ -287,6 +287,6 @@ def radar(
     scale = f" ({unit})" if unit and str(unit).lower() != "score" else ""
     # Room above the ring for the wrapped name of the top axis.
     lines = _node_label(fw, codes[0], labels, 18).count("\n") + 1
-    _set_title(pax, title, f"Scores of the {level_name}{scale}", pad=14 + 11 * lines)
+    _set_title(pax, title, f"Scores of the {level_name}{scale}", pad=22 + 12 * lines)
     pax.legend(loc="upper left", bbox_to_anchor=(1.12, 1.06), fontsize="small")
     return pax

@@ -111,6 +111,21 @@ def _pillar_colour(fw: Framework, groups: dict[str, int], code: str) -> str:
 
 
 
+def _fit_labels_right(ax: Axes, right: float) -> None:
+    """Widen the x range so that the longest leaf label ends inside the axes, not past the
+    figure's edge (a label is fixed in points, so its extent in data units depends on the
+    range: two passes converge to within a few pixels)."""
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    for _ in range(2):
+        ends = [ax.transData.inverted().transform(
+                    t.get_window_extent(renderer).get_points())[1, 0] for t in ax.texts]
+        needed = max(ends, default=right) + 0.05
+        if needed <= right:
+            return
+        right = needed
+        ax.set_xlim(ax.get_xlim()[0], right)
+
+
 def _tree(fw: Framework, groups: dict[str, int], ax: Axes | None, title: str | None,
           labels: str) -> Axes:
     leaves = _leaf_order(fw)
@@ -160,6 +175,7 @@ def _tree(fw: Framework, groups: dict[str, int], ax: Axes | None, title: str | N
     ax.set_xlim(-0.5, depth + 1.1)
     ax.set_ylim(len(leaves) - 0.4, -1.2)
     ax.set_axis_off()
+    _fit_labels_right(ax, depth + 1.1)
     _set_title(ax, title, f"{_node_label(fw, fw.root, labels, 200)}: framework ({len(fw)} "
                "nodes, normalised weights)")
     return ax
