@@ -453,7 +453,6 @@ def test_framework_tree_labels_end_inside_the_figure(mpl: Any, which: str) -> No
     fw = (sp.Framework.from_table(sp.datasets.load_framework("asem")) if which == "asem"
           else sp.soft_power_framework())
     ax = plot.framework(fw)
-    renderer = ax.figure.canvas.get_renderer()
     right = ax.figure.bbox.x1
-    ends = [t.get_window_extent(renderer).x1 for t in ax.texts]
+    ends = [t.get_window_extent().x1 for t in ax.texts]
     assert max(ends) <= right, (max(ends), right)

@@ -115,10 +115,11 @@ def _fit_labels_right(ax: Axes, right: float) -> None:
     """Widen the x range so that the longest leaf label ends inside the axes, not past the
     figure's edge (a label is fixed in points, so its extent in data units depends on the
     range: two passes converge to within a few pixels)."""
-    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    # get_window_extent() without a renderer asks the figure for one: this works on any
+    # canvas, including the detached figures the report draws on.
     for _ in range(2):
         ends = [ax.transData.inverted().transform(
-                    t.get_window_extent(renderer).get_points())[1, 0] for t in ax.texts]
+                    t.get_window_extent().get_points())[1, 0] for t in ax.texts]
         needed = max(ends, default=right) + 0.05
         if needed <= right:
             return
