@@ -196,3 +196,16 @@ def test_demo_writes_the_china_japan_explorer_next_to_the_report(demo_run):
     # The founding period is the main answer (explorer.html); the recent years have their own.
     assert "2009-2011" in page.split("<title>", 1)[1].split("</title>", 1)[0]
     assert (folder / "explorer_recent.html").stat().st_size > 5_000
+    # Every source is named, the European donors of the founding period too.
+    assert {"Germany", "France", "United Kingdom"} <= set(model["unitNames"])
+
+
+def test_demo_writes_a_report_and_figures_per_period(demo_run):
+    _, _, folder = demo_run
+    founding = (folder / "founding_report.html").read_text(encoding="utf-8")
+    recent = (folder / "report.html").read_text(encoding="utf-8")
+    assert "2009-2011" in founding and "DEU" in founding and "DEU" not in recent
+    assert "recent years" in recent
+    for name in ("ranking.png", "china_japan_radar.png", "china_japan_flip.png",
+                 "rank_uncertainty.png"):
+        assert (folder / f"founding_{name}").stat().st_size > 5_000, name

@@ -453,28 +453,36 @@ def run_demo(
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
-    explored: list[tuple[str | None, IndexResult]] = []
+    contexts: list[DemoContext] = []
     for period in periods:
         ctx = build_context(period)
-        explored.append((period, ctx.result))
+        contexts.append(ctx)
         title = (f"PART: the founding period {period}" if period else "PART: the recent years")
         out.write(f"\n{'#' * len(title)}\n{title}\n{'#' * len(title)}\n")
-        prefix = "founding_" if period else ""
+        prefix = _prefix(period)
         for section in sections:
             for stem, table in section(ctx, out).items():
                 table.to_csv(folder / f"{prefix}{stem}.csv")
                 written.append(f"{prefix}{stem}.csv")
     out.write(f"\nTables written to {folder.resolve()}/ ({', '.join(written)})\n")
-    _write_figures(ctx, folder, out)
-    for period, result in explored:
-        name = "explorer.html" if period == periods[0] else "explorer_recent.html"
-        when = f"{period}" if period else "recent years"
-        page = explore(result, folder / name, pair=("CHN", "JPN"),
-                       unit_names=datasets.ASEAN_SOURCES,
+    for ctx in contexts:
+        _write_figures(ctx, folder, out)
+    for ctx in contexts:
+        name = "explorer.html" if ctx.period == periods[0] else "explorer_recent.html"
+        when = f"{ctx.period}" if ctx.period else "recent years"
+        # Names from the period's own table: the founding period has sources (DEU, FRA, GBR)
+        # that the recent one has not.
+        names = ctx.data["name"].to_dict() if "name" in ctx.data else datasets.ASEAN_SOURCES
+        page = explore(ctx.result, folder / name, pair=("CHN", "JPN"), unit_names=names,
                        title=f"China or Japan? Re-weight soft power toward ASEAN ({when})")
         out.write(f"Live re-weighting explorer, {when} (opens offline in a browser): "
                   f"{page.resolve()}\n")
-    return ctx.result
+    return contexts[-1].result
+
+
+def _prefix(period: str | None) -> str:
+    """File-name prefix of a period's outputs: "founding_" for 2009-2011, none for recent."""
+    return "founding_" if period else ""
 
 
 def _write_figures(ctx: DemoContext, folder: Path, out: TextIO) -> None:
@@ -495,11 +503,12 @@ def _write_figures(ctx: DemoContext, folder: Path, out: TextIO) -> None:
     dom = dominance(ctx.model, ctx.data, "CHN", "JPN")
     ua = uncertainty(ctx.model, ctx.data, weights=WeightNoise(0.25),
                      aggregate=["arithmetic", "geometric"], n=20_000, seed=2026)
+    prefix = _prefix(ctx.period)
     figures = {
-        "ranking.png": plot.ranking(ctx.result, level=2),
-        "china_japan_radar.png": plot.radar(ctx.result, ["CHN", "JPN"], level=2),
-        "china_japan_flip.png": plot.dominance(dom),
-        "rank_uncertainty.png": plot.rank_uncertainty(ua),
+        f"{prefix}ranking.png": plot.ranking(ctx.result, level=2),
+        f"{prefix}china_japan_radar.png": plot.radar(ctx.result, ["CHN", "JPN"], level=2),
+        f"{prefix}china_japan_flip.png": plot.dominance(dom),
+        f"{prefix}rank_uncertainty.png": plot.rank_uncertainty(ua),
     }
     for name, ax in figures.items():
         fig = ax.get_figure()
@@ -526,9 +535,10 @@ def _write_figures(ctx: DemoContext, folder: Path, out: TextIO) -> None:
              smaa(ctx.model, ctx.data, n=100_000, seed=2026)),
             dominance_matrix(ctx.model, ctx.data, method="monte_carlo", n=20_000,
                              seed=2026)],
-           folder / "report.html", title="Soft power toward ASEAN",
+           folder / f"{prefix}report.html",
+           title=f"Soft power toward ASEAN, {ctx.period or 'recent years'}",
            sources=[ctx.provenance, datasets.load_cells("asean", period=ctx.period)],
            tables={titles.get(k, k): (v, dashes.get(k, "no value"))
                    for k, v in printed.items()})
     out.write(f"Figures and report written to {folder.resolve()}/ ({', '.join(figures)}, "
-              "report.html)\n")
+              f"{prefix}report.html)\n")
