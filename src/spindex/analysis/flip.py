@@ -40,16 +40,8 @@ import pandas as pd
 from scipy.optimize import linprog, minimize, nnls
 
 from spindex._ranking import rank_rows
-from spindex.analysis._engine import CompiledModel
-from spindex.analysis.dominance import _check_units, _nonlinearity, _require_scores, _select
-from spindex.analysis.rank_bounds import (
-    _affine_check,
-    _check_cut,
-    _linear_model,
-    _Space,
-    _space,
-    _varying,
-)
+from spindex.analysis.dominance import _check_units
+from spindex.analysis.rank_bounds import _linear_fit, _Space, _weight_setting
 from spindex.errors import MethodError, ParameterError, SpindexTypeError, SpindexWarning
 from spindex.methods._base import FloatArray
 from spindex.model import CompositeIndex
@@ -199,34 +191,12 @@ class FlipResult:
 # -------------------------------------------------------------------------- helpers
 def _prepare(model: Any, data: Any, node: Any, level: Any, effective: Any, bounds: Any,
              constraints: Any) -> tuple[_Space, FloatArray, pd.Index, FloatArray]:
-    if not isinstance(model, CompositeIndex):
-        raise SpindexTypeError(f"model must be a CompositeIndex; got {type(model).__name__}.")
-    if not isinstance(data, pd.DataFrame):
-        raise SpindexTypeError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
-    if not isinstance(effective, bool):
-        raise SpindexTypeError(f"effective must be True or False; got {effective!r}.")
-    fw = model.framework
-    if effective and node is not None and node != fw.root:
-        raise ParameterError(
-            f"effective=True varies a level's shares of the index; the children of '{node}' "
-            "do not sum to the index. Give level=... (or effective=False)."
-        )
-    sel = _select(fw, level, node)
-    if effective:
-        _check_cut(fw, sel, level)
-    space = _space(fw, sel, effective, bounds, constraints)
-    compiled = CompiledModel([model], data, _varying(fw, sel, effective))
-    index = pd.Index(compiled.units, name="unit")
-    _require_scores(compiled, index, list(index))
-    scores = compiled.nominal_scores[0]
-    reasons = _nonlinearity(model, scores, sel, list(index))
-    if effective and scores.loc[:, list(sel.nodes)].isna().any().any():
+    setting = _weight_setting(model, data, node, level, effective, bounds, constraints)
+    reasons = list(setting.reasons)
+    if setting.lacking:
         reasons.append("some unit lacks a score at that level")
     if not reasons:
-        y0, C = _linear_model(compiled, space)
-        scale = float(max(np.ptp(C), 1e-300))
-        if not _affine_check(compiled, space, y0, C, scale):
-            reasons.append("the scores are not affine in these weights (checked by re-scoring)")
+        reasons += _linear_fit(setting)
     if reasons:
         shown = "; ".join(reasons[:4]) + ("; ..." if len(reasons) > 4 else "")
         raise MethodError(
@@ -234,7 +204,8 @@ def _prepare(model: Any, data: Any, node: Any, level: Any, effective: Any, bound
             f"{shown}. Impute the missing values or use the arithmetic mean; rank_bounds and "
             "dominance(method='monte_carlo') work for any model."
         )
-    return space, C, index, y0
+    assert setting.C is not None and setting.y0 is not None
+    return setting.space, setting.C, setting.index, setting.y0
 
 
 def _solve_pair(space: _Space, g: FloatArray) -> tuple[dict[str, float], dict[str, FloatArray],

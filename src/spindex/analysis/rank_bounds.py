@@ -60,6 +60,7 @@ from scipy.optimize import LinearConstraint, milp
 
 from spindex._ranking import rank_rows
 from spindex.analysis._engine import CompiledModel, chunk_generator, map_chunks
+from spindex.analysis._runs import check_count, check_seed
 from spindex.analysis.dominance import (
     _check_units,
     _nonlinearity,
@@ -535,7 +536,7 @@ class _Task:
 
 def _monte_carlo(compiled: CompiledModel, space: _Space, n: int, seed: Any, block_size: int,
                  ) -> tuple[np.ndarray, FloatArray, np.ndarray, FloatArray, int]:
-    seed_seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    seed_seq = check_seed(seed, "rank_bounds")
     task = _Task(compiled, space, seed_seq)
     best = worst = s_best = s_worst = None
     for b, sb, w, sw in map_chunks(task, n, block_size=block_size):
@@ -617,6 +618,64 @@ class RankBounds:
 
 
 # ------------------------------------------------------------------------------ public
+@dataclass(eq=False)
+class _WeightSetting:
+    """What rank_bounds and the nearest-flip functions both start from: the weight set, the
+    compiled model that varies it, the nominal scores, why the index may not be linear in the
+    weights, and (filled by :func:`_linear_fit`) the linear model ``y = y0 + C s``."""
+
+    framework: Framework
+    space: _Space
+    compiled: CompiledModel
+    index: pd.Index
+    scores: pd.DataFrame
+    reasons: list[str]
+    lacking: list[Hashable]
+    y0: FloatArray | None = None
+    C: FloatArray | None = None
+    scale: float = 1.0
+
+
+def _weight_setting(model: Any, data: Any, node: Any, level: Any, effective: Any, bounds: Any,
+                    constraints: Any) -> _WeightSetting:
+    if not isinstance(model, CompositeIndex):
+        raise SpindexTypeError(f"model must be a CompositeIndex; got {type(model).__name__}.")
+    if not isinstance(data, pd.DataFrame):
+        raise SpindexTypeError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
+    if not isinstance(effective, bool):
+        raise SpindexTypeError(f"effective must be True or False; got {effective!r}.")
+    fw = model.framework
+    if effective and node is not None and node != fw.root:
+        raise ParameterError(
+            f"effective=True varies a level's shares of the index; the children of '{node}' "
+            "do not sum to the index. Give level=... (or effective=False)."
+        )
+    sel = _select(fw, level, node)
+    if effective:
+        _check_cut(fw, sel, level)
+    space = _space(fw, sel, effective, bounds, constraints)
+    compiled = CompiledModel([model], data, _varying(fw, sel, effective))
+    index = pd.Index(compiled.units, name="unit")
+    _require_scores(compiled, index, list(index))
+    scores = compiled.nominal_scores[0]
+    lacking: list[Hashable] = []
+    if effective:
+        missing = scores.loc[:, list(sel.nodes)].isna().any(axis=1).to_numpy()
+        lacking = list(scores.index[missing])
+    return _WeightSetting(fw, space, compiled, index, scores,
+                          _nonlinearity(model, scores, sel, list(index)), lacking)
+
+
+def _linear_fit(setting: _WeightSetting) -> list[str]:
+    """Fit ``y = y0 + C s`` and check it by re-scoring; the reason it fails, if it does."""
+    y0, C = _linear_model(setting.compiled, setting.space)
+    setting.y0, setting.C = y0, C
+    setting.scale = float(max(np.ptp(C), 1e-300))
+    if not _affine_check(setting.compiled, setting.space, y0, C, setting.scale):
+        return ["the scores are not affine in these weights (checked by re-scoring)"]
+    return []
+
+
 def rank_bounds(
     model: CompositeIndex,
     data: pd.DataFrame,
@@ -740,41 +799,20 @@ def rank_bounds(
             "The 'method' parameter of rank_bounds must be one of {'auto', 'exact', "
             f"'monte_carlo'}}. Got {method!r} instead."
         )
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ParameterError(f"The 'n' parameter of rank_bounds must be a positive integer. "
-                             f"Got {n!r} instead.")
-    if isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)):
-        raise SpindexTypeError(f"block_size must be an int; got {block_size!r}.")
-    if not isinstance(effective, bool):
-        raise SpindexTypeError(f"effective must be True or False; got {effective!r}.")
-    fw = model.framework
-    if effective and node is not None and node != fw.root:
-        raise ParameterError(
-            f"effective=True varies a level's shares of the index; the children of '{node}' "
-            "do not sum to the index. Give level=... (or effective=False)."
-        )
-    sel = _select(fw, level, node)
-    if effective:
-        _check_cut(fw, sel, level)
-    space = _space(fw, sel, effective, bounds, constraints)
-    compiled = CompiledModel([model], data, _varying(fw, sel, effective))
-    index = pd.Index(compiled.units, name="unit")
-    _require_scores(compiled, index, list(index))
+    n = check_count(n, "n", "rank_bounds")
+    block_size = check_count(block_size, "block_size", "rank_bounds")
+    seed = check_seed(seed, "rank_bounds")
+    setting = _weight_setting(model, data, node, level, effective, bounds, constraints)
+    fw, space, compiled, index = setting.framework, setting.space, setting.compiled, setting.index
     wanted = list(index) if units is None else list(units)
     targets = _check_units(index, *wanted)
-    scores = compiled.nominal_scores[0]
-    reasons = _nonlinearity(model, scores, sel, list(index))
-    if effective:
-        lacking = scores.loc[:, list(sel.nodes)].isna().any(axis=1)
-        reasons += [f"unit '{u}' lacks a score at level {level!r}, so the weights above are "
-                    "renormalised" for u in scores.index[lacking.to_numpy()]]
-    y0 = C = None
-    scale = 1.0
+    scores = setting.scores
+    reasons = list(setting.reasons)
+    reasons += [f"unit '{u}' lacks a score at level {level!r}, so the weights above are "
+                "renormalised" for u in setting.lacking]
     if not reasons:
-        y0, C = _linear_model(compiled, space)
-        scale = float(max(np.ptp(C), 1e-300))
-        if not _affine_check(compiled, space, y0, C, scale):
-            reasons.append("the scores are not affine in these weights (checked by re-scoring)")
+        reasons += _linear_fit(setting)
+    y0, C, scale = setting.y0, setting.C, setting.scale
     if method == "exact" and reasons:
         shown = "; ".join(reasons[:4]) + ("; ..." if len(reasons) > 4 else "")
         raise MethodError(
