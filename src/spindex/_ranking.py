@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
 
-__all__ = ["TIE_FLOOR", "TIE_RTOL", "rank_rows", "sorted_ranks", "tie_scales"]
+__all__ = ["TIE_FLOOR", "TIE_RTOL", "rank_rows", "sorted_ranks", "tie_scales", "tie_tolerance"]
 
 #: Two scores are tied when their difference is at most TIE_RTOL times the range of the row...
 TIE_RTOL = 1e-12
@@ -29,6 +29,13 @@ def _tolerance(s: FloatArray, missing: np.ndarray, scale: ArrayLike | None) -> F
         given = np.broadcast_to(np.asarray(scale, dtype=float), magnitude.shape)
         magnitude = np.fmax(magnitude, np.where(np.isfinite(given), given, 0.0))
     return np.asarray(np.maximum(TIE_RTOL * spread, TIE_FLOOR * magnitude), dtype=np.float64)
+
+
+def tie_tolerance(values: ArrayLike) -> float:
+    """The largest gap between two of ``values`` (NaN ignored) that the ranking counts as a
+    tie: values closer than this are equal to rounding."""
+    v = np.asarray(values, dtype=float).reshape(1, -1)
+    return float(_tolerance(v, np.isnan(v), None)[0])
 
 
 def sorted_ranks(

@@ -28,6 +28,25 @@ def _counterexample_constant_over_a_node() -> tuple[sp.Framework, pd.DataFrame]:
     return fw, pd.DataFrame({"x0": x0, "x1": x1}, index=[f"u{i}" for i in range(10)])
 
 
+def _counterexample_constant_to_rounding(
+    values: dict[int, float], missing: int
+) -> tuple[sp.Framework, pd.DataFrame]:
+    """Found by the deep profile: x1 = x0 with direction -1, so the min-max index is 50 wherever
+    both are observed, but only to rounding (its values there differ by 7e-15); that node's
+    importance was NaN without the warning. ``values`` are the non-zero entries of both columns,
+    ``missing`` the unit where x1 is NaN."""
+    fw = sp.Framework.from_dict({"nodes": {
+        "I": {}, "x0": {"parent": "I", "weight": 1.0},
+        "x1": {"parent": "I", "weight": 1.0, "direction": -1},
+    }})
+    x0 = np.zeros(20)
+    for unit, value in values.items():
+        x0[unit] = value
+    x1 = x0.copy()
+    x1[missing] = np.nan
+    return fw, pd.DataFrame({"x0": x0, "x1": x1}, index=[f"u{i}" for i in range(20)])
+
+
 def _quiet_importance(model: sp.CompositeIndex, table: pd.DataFrame) -> tuple[object, bool]:
     """importance(), and whether it warned that some node's importance is undefined."""
     with warnings.catch_warnings(record=True) as caught:
@@ -43,6 +62,10 @@ def _quiet_importance(model: sp.CompositeIndex, table: pd.DataFrame) -> tuple[ob
        transform=AFFINE)
 @example(case=_counterexample_constant_over_a_node(), pick=0, normalize="minmax",
          transform=(1e-6, 0.0))
+@example(case=_counterexample_constant_to_rounding({3: 0.125, 4: 23.875}, missing=18), pick=0,
+         normalize="minmax", transform=(1e-6, 0.0))
+@example(case=_counterexample_constant_to_rounding({1: -99.75, 3: 0.125, 4: 23.875}, missing=0),
+         pick=0, normalize="minmax", transform=(1e-6, 0.0))
 def test_importance_unchanged_by_a_unit_change(case, pick, normalize, transform) -> None:
     """x -> a x + b (a > 0) leaves min-max and z-score values as they were, so the index and
     every importance stay put (to rounding); a node whose importance is undefined (the index

@@ -68,6 +68,7 @@ from numpy.typing import NDArray
 from scipy.interpolate import BSpline
 from scipy.optimize import OptimizeResult, minimize
 
+from spindex._ranking import tie_tolerance
 from spindex.errors import (
     DataError,
     MethodError,
@@ -459,6 +460,9 @@ def _usable(
     masks = ~np.isnan(X) & ~np.isnan(y)[:, None]
     counts = masks.sum(axis=0)
     flat = np.zeros(len(codes), dtype=bool)
+    # "Constant" by the ranking's tie rule: index values that rank as tied are equal to
+    # rounding, and their spread (a few ulps) is no variance to share out.
+    tolerance = tie_tolerance(y)
     for j, code in enumerate(codes):
         if counts[j] < MIN_UNITS:
             n_units = X.shape[0]
@@ -477,7 +481,7 @@ def _usable(
                 f"Node '{code}' and the index are both observed for only {int(counts[j])} units; "
                 f"estimating its importance needs at least {MIN_UNITS}, but {advice}"
             )
-        flat[j] = np.ptp(y[masks[:, j]]) == 0
+        flat[j] = np.ptp(y[masks[:, j]]) <= tolerance
     if smoother == "local_linear" and int(counts.max()) > _LOCAL_LINEAR_MAX_UNITS:
         raise ParameterError(
             f"smoother='local_linear' needs memory quadratic in the number of units and is "
