@@ -9,7 +9,15 @@ from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
 
-__all__ = ["TIE_FLOOR", "TIE_RTOL", "rank_rows", "sorted_ranks", "tie_scales", "tie_tolerance"]
+__all__ = [
+    "TIE_FLOOR",
+    "TIE_RTOL",
+    "normalisation_magnitudes",
+    "rank_rows",
+    "sorted_ranks",
+    "tie_scales",
+    "tie_tolerance",
+]
 
 #: Two scores are tied when their difference is at most TIE_RTOL times the range of the row...
 TIE_RTOL = 1e-12
@@ -92,7 +100,10 @@ def sorted_ranks(
 
 
 def tie_scales(
-    values: FloatArray, children: Sequence[Sequence[int]], means: Sequence[bool]
+    values: FloatArray,
+    children: Sequence[Sequence[int]],
+    means: Sequence[bool],
+    computed_from: FloatArray | None = None,
 ) -> FloatArray:
     """The magnitude each node's scores are computed from, for the tie rule.
 
@@ -110,6 +121,11 @@ def tie_scales(
         Positions of each node's children (empty for an indicator).
     means : sequence of bool
         Whether each node is aggregated by a power mean.
+    computed_from : ndarray, shape (n_nodes,), optional
+        A magnitude each node's own values carry from before (NaN or 0 where none): for a
+        normalised indicator, that of its raw values in normalised units (see
+        :func:`normalisation_magnitudes`), since the rounding of the raw values is what the
+        normalisation amplifies.
 
     Returns
     -------
@@ -118,6 +134,9 @@ def tie_scales(
     V = np.asarray(values, dtype=float)
     observed = ~np.isnan(V)
     out = np.where(observed, np.abs(V), 0.0).max(axis=0, initial=0.0)
+    if computed_from is not None:
+        carried = np.asarray(computed_from, dtype=float)
+        out = np.fmax(out, np.where(np.isfinite(carried), carried, 0.0))
     for j, kids in enumerate(children):
         if len(kids) and means[j]:
             out[j] = max(out[j], float(np.max(out[list(kids)])))
@@ -142,3 +161,39 @@ def rank_rows(scores: FloatArray, scale: ArrayLike | None = None) -> np.ndarray:
     ranks = np.empty(ranks_sorted.shape, dtype=np.int32)
     np.put_along_axis(ranks, order, ranks_sorted, axis=1)
     return ranks
+
+
+def normalisation_magnitudes(raw: FloatArray, normalised: FloatArray) -> FloatArray:
+    """Per column, the largest ``|raw value|`` expressed in normalised units.
+
+    A normalisation that maps ``[min, max]`` of a column onto a fixed range divides by the
+    column's spread, so a raw column whose values are large against their spread (say values
+    near 0.25 that differ by 1e-6) comes out with rounding noise of ``eps * max|raw| /
+    spread`` in normalised units: values equal in exact arithmetic then differ by far more
+    than a few ulps of the normalised scale. Counting this magnitude in the tie rule keeps
+    such values tied, and makes the ranking independent of the unit of the raw column. For an
+    affine normalisation the result is exactly ``max|raw| * |slope|``; for rank-based ones it
+    is harmless (their values are whole numbers apart).
+
+    Parameters
+    ----------
+    raw, normalised : ndarray, shape (n_units, n_columns)
+        The columns before and after normalisation (NaN for missing).
+
+    Returns
+    -------
+    ndarray, shape (n_columns,)
+        0 for a column with fewer than two distinct observed raw values.
+    """
+    x = np.asarray(raw, dtype=float)
+    y = np.asarray(normalised, dtype=float)
+    both = ~np.isnan(x) & ~np.isnan(y)
+    if x.shape[0] == 0:
+        return np.zeros(x.shape[1])
+    spread_x = np.where(both, x, -np.inf).max(axis=0) - np.where(both, x, np.inf).min(axis=0)
+    spread_y = np.where(both, y, -np.inf).max(axis=0) - np.where(both, y, np.inf).min(axis=0)
+    magnitude = np.where(both, np.abs(x), 0.0).max(axis=0)
+    usable = both.any(axis=0) & (spread_x > 0) & np.isfinite(spread_x)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        out = np.where(usable, magnitude * spread_y / np.where(usable, spread_x, 1.0), 0.0)
+    return np.asarray(np.where(np.isfinite(out), out, 0.0), dtype=np.float64)

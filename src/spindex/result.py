@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from spindex._ranking import rank_rows, tie_scales
+from spindex._ranking import normalisation_magnitudes, rank_rows, tie_scales
 from spindex._values import real_table
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
 
@@ -52,19 +52,36 @@ def rank_table(scores: pd.DataFrame, scales: Sequence[float] | None = None) -> p
     return pd.DataFrame(ranks, index=scores.index, columns=scores.columns).astype("Int64")
 
 
-def model_tie_scales(model: CompositeIndex, scores: pd.DataFrame) -> np.ndarray:
+def model_tie_scales(
+    model: CompositeIndex, scores: pd.DataFrame, stages: Mapping[str, pd.DataFrame] | None = None
+) -> np.ndarray:
     """Per column of ``scores`` (every node, in framework order), the magnitude its scores
     are computed from: the largest ``|value|`` of the normalised indicators (or non-mean
-    aggregates) feeding it through power means. Scoring and the analyses rank with it."""
+    aggregates) feeding it through power means, where a normalised indicator counts its raw
+    values in normalised units when ``stages`` (the pipeline's tables) are given. Scoring and
+    the analyses rank with it."""
     fw = model.framework
     codes = list(scores.columns)
+    carried = None
+    if stages is not None and "normalized" in stages:
+        names = list(stages)
+        before = names.index("normalized") - 1
+        if before >= 0:
+            prepared = stages[names[before]]
+            shared = [c for c in codes if c in prepared.columns]
+            carried = np.zeros(len(codes))
+            if shared:
+                magnitudes = normalisation_magnitudes(
+                    prepared[shared].to_numpy(dtype=float), scores[shared].to_numpy(dtype=float)
+                )
+                carried[[codes.index(c) for c in shared]] = magnitudes
     pos = {c: i for i, c in enumerate(codes)}
     aggregates = set(fw.aggregates)
     children = [[pos[k] for k in fw.children(c) if k in pos] if c in aggregates else []
                 for c in codes]
     means = [c in aggregates and getattr(model.aggregator(c), "power", None) is not None
              for c in codes]
-    return tie_scales(scores.to_numpy(dtype=float), children, means)
+    return tie_scales(scores.to_numpy(dtype=float), children, means, carried)
 
 
 def node_values(values: Any, codes: Sequence[str], owner: str) -> pd.DataFrame:
@@ -131,7 +148,7 @@ class IndexResult:
     def ranks(self) -> pd.DataFrame:
         """Rank of every unit at every node (1 = best, ties share the best rank)."""
         if "ranks" not in self._ranks:
-            scales = model_tie_scales(self.model, self.scores)
+            scales = model_tie_scales(self.model, self.scores, self.stages)
             self._ranks["ranks"] = rank_table(self.scores, list(scales))
         return self._ranks["ranks"]
 

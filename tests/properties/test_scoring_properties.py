@@ -25,14 +25,30 @@ def unit_range(column: pd.Series) -> pd.Series:
     return (column - column.min()) / (column.max() - column.min())
 
 
-@given(case=framework_and_data(hard=True, missing=True), data=st.data(),
+def _cancelling_case() -> tuple[sp.Framework, pd.DataFrame]:
+    """Found by the deep profile: x0 near -0.25 with a spread of 2e-6, so min-max divides
+    by a spread 1e5 times smaller than the values; rounding of the raw values then moves u1's
+    normalised value by 1.3e-9 when x0 is rescaled by 1e-6, and u1 (50 in exact arithmetic)
+    was tied with u10 and u11 in one unit and ranked below them in the other."""
+    fw = sp.Framework.from_dict({"nodes": {
+        "I": {}, "x0": {"parent": "I", "weight": 1.0}, "x1": {"parent": "I", "weight": 1.0},
+    }})
+    x0 = np.full(12, -0.25)
+    x0[1], x0[10] = -0.249999, -0.249998
+    x1 = np.zeros(12)
+    x1[1], x1[11] = 1e-6, 2e-6
+    return fw, pd.DataFrame({"x0": x0, "x1": x1}, index=[f"u{i}" for i in range(12)])
+
+
+@given(case=framework_and_data(hard=True, missing=True), pick=st.integers(0, 63),
        normalize=st.sampled_from(["minmax", "zscore"]),
        factor=st.sampled_from([1e-6, 1e6, 0.37, 144.0]))
-def test_unit_change_invariance(case, data, normalize, factor) -> None:
+@example(case=_cancelling_case(), pick=0, normalize="minmax", factor=1e-6)
+def test_unit_change_invariance(case, pick, normalize, factor) -> None:
     """Multiplying an indicator by a positive constant leaves min-max and z-score results as
-    they were (to 1e-9 on the score scale)."""
+    they were (to 1e-9 on the score scale, ranks exactly)."""
     fw, table = case
-    code = data.draw(st.sampled_from(fw.indicators))
+    code = fw.indicators[pick % len(fw.indicators)]
     model = sp.CompositeIndex(fw, normalize=normalize)
     changed = table.copy()
     changed[code] = factor * changed[code]

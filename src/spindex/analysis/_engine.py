@@ -263,7 +263,7 @@ class CompiledModel:
         # The magnitude behind each variant's index, for the tie rule shared with scoring.
         root = self._pos[fw.root]
         self.tie_scales = np.array(
-            [model_tie_scales(v, r.scores)[root]
+            [model_tie_scales(v, r.scores, r.stages)[root]
              for v, r in zip(self.variants, results, strict=True)]
         )
         self._values = [r.scores.to_numpy(dtype=float) for r in results]
