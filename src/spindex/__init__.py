@@ -32,6 +32,7 @@ from spindex.analysis.importance import (
 from spindex.analysis.infer_weights import InferredWeights, infer_weights
 from spindex.analysis.rank_bounds import RankBounds, rank_bounds
 from spindex.analysis.removal import RemovalResult, remove_indicators
+from spindex.analysis.discrete import DataSources, DropOne, ExpertPanel, WeightSets
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
 from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
 from spindex.analysis.sobol import SobolResult, sobol
@@ -130,15 +131,18 @@ __all__ = [
     "Correlations",
     "DataChecks",
     "DataError",
+    "DataSources",
     "Denominate",
     "DirichletWeights",
     "DistanceToMax",
     "DistanceToReference",
     "DistanceToTarget",
     "DominanceResult",
+    "DropOne",
     "DyadicAggregate",
     "ElcanoIndex",
     "ElcanoWorkbook",
+    "ExpertPanel",
     "FlipResult",
     "FractionOfMax",
     "Framework",
@@ -189,6 +193,7 @@ __all__ = [
     "UniformSimplex",
     "WeightBounds",
     "WeightNoise",
+    "WeightSets",
     "WeightedMedian",
     "Winsorize",
     "ZScore",
