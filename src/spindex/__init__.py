@@ -16,6 +16,7 @@ from spindex.analysis.correlation import (
     cronbach_alpha,
     group_pca,
 )
+from spindex.analysis.discrete import DataSources, DropOne, ExpertPanel, WeightSets
 from spindex.analysis.dominance import (
     DominanceResult,
     dominance,
@@ -32,7 +33,6 @@ from spindex.analysis.importance import (
 from spindex.analysis.infer_weights import InferredWeights, infer_weights
 from spindex.analysis.rank_bounds import RankBounds, rank_bounds
 from spindex.analysis.removal import RemovalResult, remove_indicators
-from spindex.analysis.discrete import DataSources, DropOne, ExpertPanel, WeightSets
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
 from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
 from spindex.analysis.sobol import SobolResult, sobol

@@ -102,6 +102,7 @@ class SwitchSet:
     tables: tuple[pd.DataFrame, ...] | None = None
     weight_inputs: tuple[tuple[int, ResolvedWeights], ...] = ()
     positions: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    weight_nodes: tuple[str, ...] = ()
 
     @classmethod
     def build(
@@ -111,7 +112,8 @@ class SwitchSet:
         """Build every variant of ``model`` up front, so that an alternative that cannot be
         applied fails now, before any sampling, with the alternative named."""
         method = tuple(_switch(model, p, s) for p, s in specs.items() if s is not None)
-        resolved = resolve_all(choices, model.framework, data, owner) if choices else ()
+        resolved = (resolve_all(choices, model.framework, data, owner)
+                    if choices is not None and data is not None else ())
         extra = tuple(Switch(r.name, r.labels, r.probabilities) for r in resolved)
         names = [s.parameter for s in method]
         clash = sorted({r.name for r in resolved} & set(names))
@@ -157,14 +159,16 @@ class SwitchSet:
             tables = tuple(source_tables) * (len(variants) // len(combos))
         fw = model.framework
         positions = {c: i for i, c in enumerate(fw.codes)}
+        # Only nodes some alternative moves off its nominal weight are re-aggregated per run:
+        # an input that keeps every weight leaves the scores' arithmetic, and bits, as they were.
+        nominal = fw.weights
+        moved = tuple(dict.fromkeys(
+            c for _, r in weights for k, c in enumerate(r.nodes)
+            if np.any(~np.isnan(r.values[:, k]) & (r.values[:, k] != float(nominal[c])))
+        ))
         return cls(method + extra, tuple(variants),
                    tuple(range(len(method))) + tuple(j for j, _ in sources), tables,
-                   weights, positions)
-
-    @property
-    def weight_nodes(self) -> tuple[str, ...]:
-        """Nodes whose weights the weight inputs set (re-aggregated in every run)."""
-        return tuple(dict.fromkeys(c for _, r in self.weight_inputs for c in r.nodes))
+                   weights, positions, moved)
 
     def check_overlap(self, sampled: Sequence[str], owner: str) -> None:
         """Refuse sampling a weight that a weight set replaces (the sample would be lost)."""

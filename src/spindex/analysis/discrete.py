@@ -262,7 +262,7 @@ class WeightSets(DiscreteInput):
         vectors = []
         for label, spec in sets.items():
             if isinstance(spec, (Mapping, pd.Series)):
-                keys = {str(k) for k in spec.keys()}
+                keys = {str(k) for k in (spec.index if isinstance(spec, pd.Series) else spec)}
             elif self.node is not None:
                 keys = set(framework.children(self.node))
             else:
@@ -742,10 +742,11 @@ class DataSources(DiscreteInput):
                 )
             units: list[Any] = []
             for spec in alternatives.values():
-                if isinstance(spec, pd.DataFrame) and indicator in spec.columns:
+                if isinstance(spec, pd.Series) or (
+                        isinstance(spec, pd.DataFrame) and indicator in spec.columns):
                     units += list(spec.index)
-                elif isinstance(spec, (pd.Series, Mapping)):
-                    units += list(spec.keys())
+                elif isinstance(spec, Mapping):
+                    units += list(spec)
             units = list(dict.fromkeys(units))
             if data is not None:
                 resolved = self.resolve_one(data, indicator)
