@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -158,9 +159,8 @@ class SourceShares:
                 "Outcome per source and method combination:",
                 self.outcomes.to_string(index=False),
             ]
-        src = self.total_order.loc["data source", "difference"]
-        w = self.total_order.loc["weights", "difference"]
-        m = self.total_order.loc["method", "difference"]
+        shares = self.total_order["difference"]
+        src, w, m = (float(shares[k]) for k in ("data source", "weights", "method"))
         leader = self.first_order["leads"].isna().all()
         lines.append("")
         lines.append(
@@ -275,7 +275,8 @@ def source_sobol(
             # The factorial needs the same weights in every combination.
             assert np.array_equal(drawn, reference)
             d = (ua.runs_scores[a] - ua.runs_scores[b]).to_numpy()
-            diff[(slice(None), mi, *combo)] = d
+            where: tuple[Any, ...] = (slice(None), mi, *combo)
+            diff[where] = d
             rows.append({"method": method,
                          **{i: labels[i][k] for i, k in zip(indicators, combo, strict=True)},
                          "mean difference": float(d.mean()),
