@@ -362,3 +362,13 @@ def test_inputs_are_not_mutated() -> None:
     pd.testing.assert_frame_equal(data, DATA)
     pd.testing.assert_frame_equal(alt, ALT)
     assert sets == SETS
+
+
+def test_a_source_the_model_cannot_use_is_named() -> None:
+    fw = sp.Framework.from_dict({"code": "I", "children": [{"code": "x"}, {"code": "y"}]})
+    data = pd.DataFrame({"x": [1.0, 2.0], "y": [2.0, 1.0]}, index=["A", "B"])
+    src = sp.DataSources({"x": {"reported": None, "zero": {"A": 0.0}}})
+    with pytest.raises(sp.MethodError, match=r"with aggregate=geometric, source:x=zero: .*"
+                                             "geometric mean"):
+        sp.uncertainty(sp.CompositeIndex(fw, normalize="none"), data, weights=None,
+                       n=10, choices=[src], aggregate=["arithmetic", "geometric"])

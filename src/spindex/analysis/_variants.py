@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from spindex.analysis._engine import CompiledModel
 from spindex.analysis.discrete import ResolvedData, ResolvedWeights, resolve_all
 from spindex.errors import ParameterError, SpindexError, SpindexTypeError
 from spindex.methods._base import FloatArray
@@ -169,6 +171,32 @@ class SwitchSet:
         return cls(method + extra, tuple(variants),
                    tuple(range(len(method))) + tuple(j for j, _ in sources), tables,
                    weights, positions, moved)
+
+    def describe(self, variant: int) -> str:
+        """The choices that make a variant, e.g. ``"aggregate=geometric, source:aid=flows"``."""
+        if not self.variant_columns:
+            return "the nominal model"
+        picked = np.unravel_index(variant, self.shape)
+        return ", ".join(
+            f"{self.switches[j].parameter}={self.switches[j].labels[int(k)]}"
+            for j, k in zip(self.variant_columns, picked, strict=True)
+        )
+
+    def compile(self, data: pd.DataFrame, sampled: Sequence[str]) -> CompiledModel:
+        """The compiled model of every variant, its sampled weights and those the weight
+        inputs move; a variant that cannot score its data is named by its choices."""
+        varying = (*sampled, *self.weight_nodes)
+        try:
+            return CompiledModel(self.variants, data, varying, self.tables)
+        except SpindexError as exc:
+            found = re.match(r"Model variant (\d+) cannot score the data", str(exc))
+            if found is None or not self.variant_columns:
+                raise
+            detail = str(exc.__cause__) if exc.__cause__ is not None else str(exc)
+            raise type(exc)(
+                f"The model cannot score the data with {self.describe(int(found.group(1)))}: "
+                f"{detail}"
+            ) from exc
 
     def check_overlap(self, sampled: Sequence[str], owner: str) -> None:
         """Refuse sampling a weight that a weight set replaces (the sample would be lost)."""

@@ -696,8 +696,7 @@ def smaa(
     switch_set = SwitchSet.build(model, {}, choices, data, "smaa") if choices else None
     if switch_set is not None:
         switch_set.check_overlap(varying, "smaa")
-        compiled = CompiledModel(switch_set.variants, data,
-                                 (*varying, *switch_set.weight_nodes), switch_set.tables)
+        compiled = switch_set.compile(data, varying)
     else:
         compiled = CompiledModel([model], data, varying)
     scores = compiled.nominal_scores[0]

@@ -418,8 +418,7 @@ def sobol(
         AB[:, list(inp.columns)] = B[:, list(inp.columns)]
         blocks.append(AB)
     design = np.concatenate(blocks)
-    compiled = CompiledModel(switch_set.variants, data, (*varying, *switch_set.weight_nodes),
-                             switch_set.tables)
+    compiled = switch_set.compile(data, varying)
     nominal = model.score(data)
     if tuple(nominal.scores.index) != compiled.units:
         raise ParameterError(

@@ -385,8 +385,7 @@ def uncertainty(
     _check_memory(n, block_size, executor, len(data), len(varying),
                   len(switch_set.switches), keep_inputs, keep_runs)
     # The nominal model first: its own scores give the nominal ranks.
-    compiled = CompiledModel(switch_set.variants, data, (*varying, *switch_set.weight_nodes),
-                             switch_set.tables)
+    compiled = switch_set.compile(data, varying)
     nominal = model.score(data)
     root = fw.root
     if tuple(nominal.scores.index) != compiled.units:
