@@ -750,7 +750,9 @@ class DataSources(DiscreteInput):
             units = list(dict.fromkeys(units))
             if data is not None:
                 resolved = self.resolve_one(data, indicator)
-                same = np.isclose(resolved, resolved[:1], equal_nan=True).all(axis=0)
+                # Exact comparison: a source that differs in the last digit still differs.
+                same = ((resolved == resolved[:1])
+                        | (np.isnan(resolved) & np.isnan(resolved[:1]))).all(axis=0)
                 index = list(data.index)
                 units = [u for u in units if not same[index.index(u)]]
             for u in units:

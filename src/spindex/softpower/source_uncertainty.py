@@ -305,7 +305,8 @@ def _alternatives(data: pd.DataFrame, sources: DataSources) -> pd.DataFrame:
     parts = []
     for indicator, alts in sources.sources.items():
         values = sources.resolve_one(data, indicator)
-        differs = ~np.isclose(values, values[:1], equal_nan=True).all(axis=0)
+        differs = ~((values == values[:1])
+                    | (np.isnan(values) & np.isnan(values[:1]))).all(axis=0)
         frame = pd.DataFrame(values[:, differs].T, index=data.index[differs],
                              columns=pd.Index(list(alts), name="source choice"))
         parts.append(frame.assign(indicator=indicator).set_index("indicator", append=True))
