@@ -277,6 +277,18 @@ def test_bit_identical_for_any_block_size_and_executor() -> None:
     pd.testing.assert_frame_equal(c.sample_choices(), d.sample_choices())
 
 
+def test_bit_identical_on_a_process_pool() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    choices = [sp.WeightSets(SETS), sp.DataSources({"c": {"reported": None, "mirror": ALT}})]
+    kw = {"weights": INDICATOR_NOISE, "n": 9000, "seed": 4, "choices": choices}
+    a = sp.uncertainty(MODEL, DATA, **kw)
+    with ProcessPoolExecutor(2) as pool:
+        b = sp.uncertainty(MODEL, DATA, executor=pool, block_size=1, **kw)
+    pd.testing.assert_frame_equal(a.rank_counts, b.rank_counts)
+    pd.testing.assert_frame_equal(a.inputs, b.inputs)
+
+
 def test_smaa_with_a_data_source_mixes_the_two_tables() -> None:
     src = sp.DataSources({"c": {"reported": None, "mirror": ALT["c"]}},
                          probabilities={"c": [0.0, 1.0]})

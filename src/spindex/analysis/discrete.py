@@ -560,6 +560,10 @@ class DataSources(DiscreteInput):
     the whole model (imputation, treatment, normalisation included), so a run with a source
     equals scoring the table of that source exactly.
 
+    List the data's own values first (``None``): the nominal ranks of ``uncertainty`` and
+    ``sobol`` are always those of the data as given, while ``smaa`` reports as nominal,
+    and evaluates its confidence factors with, the first source of every indicator.
+
     Which source each cell used in each run follows from the inputs table of the analysis
     (kept with ``keep_inputs=True``): :meth:`provenance` expands it cell by cell.
 
