@@ -41,8 +41,6 @@ __all__ = [
     "DiscreteInput",
     "DropOne",
     "ExpertPanel",
-    "ResolvedData",
-    "ResolvedWeights",
     "WeightSets",
 ]
 
@@ -165,8 +163,21 @@ class DiscreteInput:
         ------
         ParameterError, DataError
             If the input does not fit the framework or the data.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import spindex as sp
+        >>> fw = sp.Framework.from_dict({"code": "I", "children": [{"code": "x"}, {"code": "y"}]})
+        >>> data = pd.DataFrame({"x": [1.0], "y": [2.0]}, index=["A"])
+        >>> (drop,) = sp.DropOne(["x"]).resolve(fw, data)
+        >>> drop.labels, drop.nodes, drop.values.tolist()
+        (('none', 'x'), ('x',), [[nan], [0.0]])
         """
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} must define resolve(framework, data); subclass one of "
+            "WeightSets, ExpertPanel, DropOne or DataSources instead."
+        )
 
 
 def _weight_vector(fw: Framework, spec: Any, owner: str, label: str,
