@@ -196,6 +196,9 @@ class CompiledModel:
         Codes of the nodes whose weights are sampled. Every aggregate above such a node is
         re-evaluated per sample and must use a power mean (arithmetic, geometric, harmonic
         or generalised); the others keep the values the variant's own scoring gave them.
+    tables : sequence of pandas.DataFrame, optional
+        The data of each variant, when variants differ in their data too (alternative data
+        sources); ``data`` is then only the nominal table.
 
     Raises
     ------
@@ -209,6 +212,7 @@ class CompiledModel:
     variants: Sequence[CompositeIndex]
     data: pd.DataFrame
     varying: Collection[str]
+    tables: Sequence[pd.DataFrame] | None = None
     codes: tuple[str, ...] = field(init=False)
     units: tuple[Any, ...] = field(init=False)
     nominal_weights: FloatArray = field(init=False)
@@ -244,7 +248,7 @@ class CompiledModel:
         results = []
         for i, v in enumerate(self.variants):
             try:
-                results.append(v.score(self.data))
+                results.append(v.score(self.data if self.tables is None else self.tables[i]))
             except SpindexError as exc:
                 if len(self.variants) == 1:
                     raise

@@ -25,6 +25,7 @@ from spindex.analysis._runs import (
     user_stacklevel,
 )
 from spindex.analysis._variants import SwitchSet
+from spindex.analysis.discrete import DiscreteInput
 from spindex.analysis.sampling import WeightNoise, as_sampler
 from spindex.errors import ParameterError, SpindexTypeError, SpindexWarning
 from spindex.methods._base import FloatArray
@@ -164,7 +165,7 @@ class _Evaluate:
         W[:, self.weight_cols] *= 1.0 + self.phi * (2.0 * u[:, :k] - 1.0)
         choices = self.switches.from_uniform(u[:, k:])
         variants = self.switches.variant_of(choices)
-        scores = self.compiled.evaluate_mixed(W, variants)
+        scores = self.compiled.evaluate_mixed(self.switches.apply_weights(W, choices), variants)
         ranks = rank_rows(scores, self.compiled.tie_scales[variants])
         both = (ranks > 0) & (self.nominal_ranks > 0)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -275,6 +276,7 @@ def sobol(
     executor: Executor | None = None,
     block_size: int = 16_384,
     progress: bool = False,
+    choices: Sequence[DiscreteInput] | None = None,
     **switches: Any,
 ) -> SobolResult:
     """Sobol sensitivity indices of every unit's rank and score, and of R_S, in one pass.
@@ -311,6 +313,12 @@ def sobol(
         Coverage of the percentile intervals, in (0, 1).
     executor, block_size, progress
         As for :func:`~spindex.analysis.uncertainty.uncertainty`.
+    choices : list of DiscreteInput, optional
+        Weight sets, expert panels, dropped nodes and data sources, as for
+        :func:`~spindex.analysis.uncertainty.uncertainty`; each is one input (a
+        :class:`~spindex.analysis.discrete.DataSources` gives one input per indicator,
+        ``"source:<indicator>"``), mapped from its uniform coordinate by the cumulative
+        probabilities of its alternatives, like a method switch.
     **switches
         Discrete inputs, as for :func:`~spindex.analysis.uncertainty.uncertainty`; each
         switch is one input.
@@ -381,8 +389,9 @@ def sobol(
     progress = check_flag(progress, "progress", owner)
     n = _check_n(n, owner)
     fw = model.framework
-    switch_set = SwitchSet.build(model, switches)
+    switch_set = SwitchSet.build(model, switches, choices, data, owner)
     varying = sampler.varying(fw) if sampler is not None else ()
+    switch_set.check_overlap(varying, owner)
     phi = sampler.phi if sampler is not None else 0.0
     inputs = _inputs(fw, varying, groups, switch_set)
     if not inputs:
@@ -409,7 +418,7 @@ def sobol(
         AB[:, list(inp.columns)] = B[:, list(inp.columns)]
         blocks.append(AB)
     design = np.concatenate(blocks)
-    compiled = CompiledModel(switch_set.variants, data, varying)
+    compiled = switch_set.compile(data, varying)
     nominal = model.score(data)
     if tuple(nominal.scores.index) != compiled.units:
         raise ParameterError(
