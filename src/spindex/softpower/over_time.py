@@ -383,7 +383,8 @@ def plot_series(
     """One line per source and line of :func:`series`, instruments told apart.
 
     Each source has its colour; each line (so each instrument) its marker and dash, and
-    the legend names the source, the line and its instrument. Lines of different units
+    the legend names the source, the line and its instrument (in its title when every
+    line of the axes has the same). A year without a value breaks a line. Lines of different units
     get their own axes side by side.
 
     Parameters
@@ -416,7 +417,7 @@ def plot_series(
     >>> fig = plot_series(series({"ODA-like": "aid_gcdf3_commit_oda_amount",
     ...                           "all flows": "aid_gcdf3_commit_all_amount"}))
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    ['CHN ODA-like: commitment, ODA-like; sum over listed members', 'CHN all flows: commitment, all official flows; sum over listed members']
+    ['CHN, ODA-like: commitment, ODA-like; sum over listed members', 'CHN, all flows: commitment, all official flows; sum over listed members']
     """
     long = _check_split(_kinds(long, "plot_series"), split, "plot_series")
     if long.empty:
@@ -432,27 +433,35 @@ def plot_series(
     names = dict(names or {})
     units = list(dict.fromkeys(long["unit"]))
     fig, axes = plt.subplots(1, len(units), figsize=(6.4 * len(units) + 2.6, 4.4),
-                             squeeze=False)
+                             squeeze=False, layout="constrained")
     lines = list(dict.fromkeys(long["line"]))
     for ax, unit in zip(axes[0], units, strict=True):
         part = long[long["unit"] == unit]
+        shared = part["instrument"].nunique() == 1
         for (line, source), rows in part.groupby(["line", "source"], sort=False):
-            rows = rows.sort_values("year")
-            k = lines.index(line)
-            values = rows["value"].to_numpy(dtype=float)
+            # Every year of the line's span, so a year without a value breaks the line
+            # instead of being bridged.
+            rows = rows.set_index("year").sort_index()
+            span = np.arange(int(rows.index.min()), int(rows.index.max()) + 1)
+            values = rows["value"].reindex(span).to_numpy(dtype=float)
             if log:
                 values = np.where(values > 0, values, np.nan)
-            ax.plot(rows["year"].to_numpy(), values, color=_unit_colour(source),
+            k = lines.index(line)
+            label = f"{names.get(source, source)}, {line}"
+            if not shared:
+                label += f": {rows['instrument'].iloc[0]}"
+            ax.plot(span, values, color=_unit_colour(source),
                     marker=_MARKERS[k % len(_MARKERS)], markersize=4,
-                    linestyle=_DASHES[k % len(_DASHES)], linewidth=1.6,
-                    label=f"{names.get(source, source)} {line}: {rows['instrument'].iloc[0]}")
+                    linestyle=_DASHES[k % len(_DASHES)], linewidth=1.6, label=label)
         if log:
             ax.set_yscale("log")
         ax.set_ylabel(unit)
         ax.set_xlabel("year")
         ax.grid(color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="x-small")
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="x-small",
+                           title=f"instrument: {part['instrument'].iloc[0]}" if shared
+                           else "source, line: instrument", title_fontsize="x-small")
+        legend._legend_box.align = "left"
     fig.suptitle(title if title is not None else ", ".join(lines) + " over time", fontsize=11)
-    fig.tight_layout()
     return fig
