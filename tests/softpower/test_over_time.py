@@ -221,7 +221,7 @@ def test_inputs_are_not_mutated(prov):
 
 # ----------------------------------------------------------------------------- properties
 _rows = st.lists(
-    st.tuples(st.sampled_from(["CHN", "JPN"]), st.sampled_from(list(MEMBERS[:4]) + ["ASEAN"]),
+    st.tuples(st.sampled_from(["CHN", "JPN"]), st.sampled_from([*MEMBERS[:4], "ASEAN"]),
               st.integers(2000, 2004), st.sampled_from(["aid_a", "aid_b"]),
               st.floats(0, 1e6, allow_nan=False), st.sampled_from(["persons", "percent"])),
     min_size=1, max_size=40, unique_by=lambda r: r[:4])

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -438,16 +438,17 @@ def section_rank_bounds(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame
     sampled = rank_bounds(ctx.model, ctx.data, n=20_000, seed=2026)
     model, complete, units = _pillar_model(ctx)
     exact = rank_bounds(model, complete, method="exact")
+    how = ("Over all sources they are exact." if sampled.exact or sampled.unseen is None else
+           "Over all sources they are sampled (20,000 weightings, seed 2026: a source "
+           "missing a pillar has its weights renormalised over the others, which no linear "
+           f"programme captures; unseen share < {sampled.unseen:.5f} at 95 %).")
     table = pd.concat({"all sources (sampled)": sampled.table[["nominal", "best", "worst"]],
                        "sources with every pillar (exact)":
                        exact.table[["nominal", "best", "worst"]]}, axis=1)
     table = table.loc[[u for u in ctx.result.table().index if u in table.index]]
     out.write(
         f"Best and worst rank of each source over the whole simplex of the {len(pillars)} "
-        f"pillar weights ({', '.join(pillars)}). Over all sources the bounds are sampled "
-        f"(20,000 weightings, seed 2026: a source missing a pillar has its weights "
-        f"renormalised, which no linear programme captures; unseen share < "
-        f"{float(sampled.unseen):.5f} at 95 %); among the {len(units)} sources with every "
+        f"pillar weights ({', '.join(pillars)}). {how} Among the {len(units)} sources with every "
         f"pillar ({', '.join(units)}) they are exact (mixed-integer programmes, "
         "sp.rank_bounds(method='exact')).\n")
     with pd.option_context("display.width", 140):
@@ -462,9 +463,10 @@ def section_rank_bounds(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame
         out.write("Plainly: both China and Japan can rank first among these sources; the "
                   "pillar weights decide which.\n")
     for u in ("CHN", "JPN"):
-        row = exact.table.loc[u]
         weights = exact.weights_best.loc[u].round(3).to_dict()
-        out.write(f"{u} reaches rank {int(row['best'])} with pillar shares {weights}.\n")
+        best: dict[Any, Any] = exact.table["best"].to_dict()
+        out.write(f"{u} reaches rank {int(best[u])} with pillar shares "
+                  f"{weights}.\n")
     index = ctx.result.index
     leader, other = ("CHN", "JPN") if index["CHN"] >= index["JPN"] else ("JPN", "CHN")
     flip = nearest_flip(model, complete, leader, other)
@@ -537,7 +539,7 @@ def section_over_time(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame]:
         return {}
     _section(out, "Over time: the series that have years")
     aid, students = _over_time_series()
-    yearly = over_time.panel(aid).loc["CHN"]
+    yearly = pd.DataFrame(over_time.panel(aid).xs("CHN", level="source"))
     out.write("China's development finance commitments to the ten members, USD million "
               "(constant 2021), AidData GCDF 3.0 - two instruments, never one line: "
               "ODA-like commitments and all official flows (ODA-like + other official + "
@@ -565,9 +567,10 @@ def section_over_time(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame]:
     with pd.option_context("display.width", 160):
         out.write(table.to_string(na_rep="-", float_format="{:,.0f}".format) + "\n")
     s_trend = over_time.trend_table(students)
-    jpn = s_trend.loc[("students", "JPN")]
-    out.write(f"Plainly: Japan's intake of students from ASEAN grew {float(jpn['cagr']):.1%} a "
-              f"year {int(jpn['start'])}-{int(jpn['end'])}; China does not report to UIS, so "
+    jpn: dict[Any, Any] = s_trend.xs(("students", "JPN")).to_dict()
+    cagr, start, end = jpn["cagr"], jpn["start"], jpn["end"]
+    out.write(f"Plainly: Japan's intake of students from ASEAN grew {float(cagr):.1%} a "
+              f"year {int(start)}-{int(end)}; China does not report to UIS, so "
               "the data cannot say whether China gained on Japan as a host over time.\n")
 
     # The multi-year values of the cross-sections, China and Japan, each line one

@@ -22,7 +22,7 @@ instrument, each named after it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -417,7 +417,9 @@ def plot_series(
     >>> fig = plot_series(series({"ODA-like": "aid_gcdf3_commit_oda_amount",
     ...                           "all flows": "aid_gcdf3_commit_all_amount"}))
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    ['CHN, ODA-like: commitment, ODA-like; sum over listed members', 'CHN, all flows: commitment, all official flows; sum over listed members']
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['CHN, ODA-like: commitment, ODA-like; sum over listed members',
+     'CHN, all flows: commitment, all official flows; sum over listed members']
     """
     long = _check_split(_kinds(long, "plot_series"), split, "plot_series")
     if long.empty:
