@@ -480,7 +480,8 @@ def section_rank_bounds(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame
     moved = float(flip.distance["linf"])
     out.write(f"Plainly: moving no pillar's share by more than {moved:.3f} "
               f"({moved:.1%} of the index) is enough for {other} to catch up with {leader}"
-              + ("; these data do not separate the two.\n" if moved < 0.1 else ".\n"))
+              + ("; under 10 points, so the data do not separate the two without a choice of "
+                 "weights.\n" if moved < 0.1 else ".\n"))
     tables["nearest_flip"] = flips
     return tables
 
@@ -557,7 +558,7 @@ def section_over_time(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame]:
 
     result, counts, years = _students_panel(students)
     ranks = result.period_ranks()
-    table = counts[years].join(ranks[years].add_prefix("rank "))
+    table = counts[years].join(ranks[years].astype(float).add_prefix("rank "))
     table = table.dropna(how="all").sort_values(f"rank {years[-1]}")
     out.write("\nTertiary students from the ten members hosted by each country (UNESCO UIS, "
               "sum over the members whose top-10 hosts list it, kept when at least 8 do; "
