@@ -736,15 +736,38 @@ def _write_figures(ctx: DemoContext, folder: Path, out: TextIO) -> None:
 
     # The report carries every analysis the demo prints, and the sources of every value.
     quiet = io.StringIO()
-    printed = {**section_per_target(ctx, quiet), **section_data_sources(ctx, quiet)}
+    printed = {**section_per_target(ctx, quiet), **section_rank_bounds(ctx, quiet),
+               **section_data_sources(ctx, quiet), **section_over_time(ctx, quiet)}
+    # One header row per table in the report: "all sources (sampled): best", ...
+    bounds = printed["rank_bounds"]
+    printed["rank_bounds"] = bounds.set_axis([f"{a}: {b}" for a, b in bounds.columns], axis=1)
+    for key, table in printed.items():
+        if isinstance(table.index, pd.MultiIndex):  # (line, source) rows read "line, CHN"
+            printed[key] = table.set_axis([", ".join(map(str, i)) for i in table.index])
     titles = {"tourism_by_destination": "Who leads where: visitor arrivals in 2017 by "
                                         "destination (millions)",
               "china_japan_by_member": "Who leads where: China vs Japan in each member",
               "china_aid_sources": "China's aid 2015-2021 by data source (USD billion)",
-              "china_japan_by_source_choice": "China vs Japan under each source choice"}
+              "china_japan_by_source_choice": "China vs Japan under each source choice",
+              "rank_bounds": "Best and worst rank over the pillar simplex (exact among the "
+                             "sources with every pillar, sampled over all)",
+              "rank_bounds_weights_best": "Pillar shares at which each source reaches its "
+                                          "best rank (exact)",
+              "nearest_flip": "The nearest pillar shares at which the China-Japan order "
+                              "flips (L1, L2, max-norm)",
+              "over_time_china_aid": "Over time: China's commitments to the members by "
+                                     "instrument, USD million (constant 2021), AidData",
+              "over_time_trends": "Over time: trend of each line (one instrument each)",
+              "over_time_students": "Over time: students from the members by host, UIS, "
+                                    "and the host's rank",
+              "over_time_china_japan": "Over time: China and Japan in the multi-year values "
+                                       "of the cross-sections"}
     dashes = {"tourism_by_destination": "not listed (national statistics list the top five "
                                         "origins only)",
-              "china_aid_sources": "no value from this data source"}
+              "china_aid_sources": "no value from this data source",
+              "rank_bounds": "not exact: a pillar is missing",
+              "over_time_students": "fewer than 8 members list the host",
+              "over_time_china_japan": "no value that year"}
     report([ctx.result, ua, ("China vs Japan", dom),
             ("SMAA: 100,000 pillar weightings uniform on the simplex",
              smaa(ctx.model, ctx.data, n=100_000, seed=2026)),
