@@ -740,7 +740,8 @@ def _write_figures(ctx: DemoContext, folder: Path, out: TextIO) -> None:
                **section_data_sources(ctx, quiet), **section_over_time(ctx, quiet)}
     # One header row per table in the report: "all sources (sampled): best", ...
     bounds = printed["rank_bounds"]
-    printed["rank_bounds"] = bounds.set_axis([f"{a}: {b}" for a, b in bounds.columns], axis=1)
+    printed["rank_bounds"] = bounds.set_axis([": ".join(map(str, c)) for c in bounds.columns],
+                                             axis=1)
     for key, table in printed.items():
         if isinstance(table.index, pd.MultiIndex):  # (line, source) rows read "line, CHN"
             printed[key] = table.set_axis([", ".join(map(str, i)) for i in table.index])
