@@ -368,6 +368,22 @@ def trend_table(long: pd.DataFrame, *, split: bool = False) -> pd.DataFrame:
                 "cagr", "note"]]
 
 
+def _source_colour(source: str) -> str:
+    """The source's colour in every figure of the session (spindex.plot.palette)."""
+    from spindex import plot
+
+    units = plot.palette()["units"]
+    if source not in units:
+        # The next colour of the default unit scheme that no unit has yet, as the
+        # library's own figures hand them out.
+        used = set(units.values())
+        free = [c for c in plot.OKABE_ITO if c not in used]
+        scheme = plot.OKABE_ITO
+        units = plot.palette({source: free[0] if free else scheme[len(units) % len(scheme)]})[
+            "units"]
+    return units[source]
+
+
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 _DASHES = ("-", "--", ":", "-.")
 
@@ -430,8 +446,6 @@ def plot_series(
                                f"Got {log!r} instead.")
     import matplotlib.pyplot as plt
 
-    from spindex.plot._common import _unit_colour
-
     names = dict(names or {})
     units = list(dict.fromkeys(long["unit"]))
     fig, axes = plt.subplots(1, len(units), figsize=(6.4 * len(units) + 2.6, 4.4),
@@ -452,7 +466,7 @@ def plot_series(
             label = f"{names.get(source, source)}, {line}"
             if not shared:
                 label += f": {rows['instrument'].iloc[0]}"
-            ax.plot(span, values, color=_unit_colour(source),
+            ax.plot(span, values, color=_source_colour(str(source)),
                     marker=_MARKERS[k % len(_MARKERS)], markersize=4,
                     linestyle=_DASHES[k % len(_DASHES)], linewidth=1.6, label=label)
         if log:
