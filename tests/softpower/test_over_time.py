@@ -207,6 +207,12 @@ def test_panel_checks_its_inputs():
         plot_series(series("op_fav_pew"))
     with pytest.raises(SpindexTypeError, match="'log' parameter"):
         plot_series(series(ODA), log=1)  # type: ignore[arg-type]
+    with pytest.raises(SpindexTypeError, match="'names' parameter of plot_series"):
+        plot_series(series(ODA), names=["China"])  # type: ignore[arg-type]
+    with pytest.raises(SpindexTypeError, match="'title' parameter of plot_series"):
+        plot_series(series(ODA), title=3)  # type: ignore[arg-type]
+    with pytest.raises(DataError, match="trend_table has no value"):
+        trend_table(series("op_fav_pew"))
 
 
 def test_inputs_are_not_mutated(prov):

@@ -343,8 +343,10 @@ def trend_table(long: pd.DataFrame, *, split: bool = False) -> pd.DataFrame:
 
     Raises
     ------
-    DataError, SpindexTypeError
-        As for :func:`panel`.
+    DataError
+        As for :func:`panel`, or if the table has no value.
+    SpindexTypeError
+        For arguments of the wrong type.
 
     Examples
     --------
@@ -354,6 +356,9 @@ def trend_table(long: pd.DataFrame, *, split: bool = False) -> pd.DataFrame:
     [2000, 2021, 22]
     """
     long = _check_split(_kinds(long, "trend_table"), split, "trend_table")
+    if long.empty:
+        raise DataError("The table given to trend_table has no value to follow; check the "
+                        "codes, target and sources given to series.")
     wide = panel(long)
     slope = trends(wide, method="slope").rename_axis(["source", "line"])
     cagr = trends(wide, method="cagr").rename_axis(["source", "line"])
@@ -444,6 +449,13 @@ def plot_series(
     if not isinstance(log, bool):
         raise SpindexTypeError(f"The 'log' parameter of plot_series must be True or False. "
                                f"Got {log!r} instead.")
+    if title is not None and not isinstance(title, str):
+        raise SpindexTypeError(f"The 'title' parameter of plot_series must be a string. Got "
+                               f"{type(title).__name__} instead.")
+    if names is not None and not isinstance(names, Mapping):
+        raise SpindexTypeError(
+            "The 'names' parameter of plot_series must map source codes to names, e.g. "
+            f"{{'CHN': 'China'}}. Got {type(names).__name__} instead.")
     import matplotlib.pyplot as plt
 
     names = dict(names or {})
