@@ -5,11 +5,15 @@ The demo scores the soft power of external powers toward ASEAN (the bundled
 founding period of the question (2009-2011: nine sources, all five pillars), then for
 the recent years (six sources, four pillars). For each it prints one section after
 another: the ranking with pillar scores and contributions, data coverage and the
-year of every value, who leads in each member, rank intervals under weight and method
-uncertainty, the exact share of pillar weightings in which China leads Japan with the
-weights at which the order flips, and how much the choice of data source moves that
-answer (China's aid by AidData or by the Lowy Institute, trade reported by either
-side). A section is a function ``section(ctx, out) -> {name: table}``: it prints to
+year of every value, who leads in each member, the exact share of pillar weightings in
+which China leads Japan with the weights at which the order flips, each source's best and
+worst rank over the pillar simplex and the nearest pillar weights at which Japan and China
+swap (exact, L1/L2/max-norm), rank intervals under weight and method uncertainty, and how
+much the choice of data source moves that answer (China's aid by AidData or by the Lowy
+Institute, trade reported by either side). ``_source_uncertainty_section`` is the place
+where the data source as an uncertain input (``spindex.softpower.source_uncertainty``)
+joins when that module exists. The recent part ends with the series that have years
+(China's aid 2000-2021 per instrument, students by host 1998-2020). A section is a function ``section(ctx, out) -> {name: table}``: it prints to
 ``out`` and returns the tables to write as CSV files; :data:`SECTIONS` lists them in
 order. The tables of the founding period are written with the prefix ``founding_``.
 """
