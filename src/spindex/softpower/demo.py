@@ -13,7 +13,9 @@ much the choice of data source moves that answer (China's aid by AidData or by t
 Institute, trade reported by either side). ``_source_uncertainty_section`` is the place
 where the data source as an uncertain input (``spindex.softpower.source_uncertainty``)
 joins when that module exists. The recent part ends with the series that have years
-(China's aid 2000-2021 per instrument, students by host 1998-2020). A section is a function ``section(ctx, out) -> {name: table}``: it prints to
+(China's aid 2000-2021 per instrument, students by host 1998-2020).
+
+A section is a function ``section(ctx, out) -> {name: table}``: it prints to
 ``out`` and returns the tables to write as CSV files; :data:`SECTIONS` lists them in
 order. The tables of the founding period are written with the prefix ``founding_``.
 """
