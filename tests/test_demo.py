@@ -6,9 +6,11 @@ import io
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
+import spindex as sp
 from spindex.cli import main
 from spindex.errors import ParameterError
 from spindex.result import IndexResult
@@ -209,3 +211,119 @@ def test_demo_writes_a_report_and_figures_per_period(demo_run):
     for name in ("ranking.png", "china_japan_radar.png", "china_japan_flip.png",
                  "rank_uncertainty.png"):
         assert (folder / f"founding_{name}").stat().st_size > 5_000, name
+
+
+# ------------------------------------------------------ rank bounds and the nearest flip
+def _pillar_scores(ctx: DemoContext) -> pd.DataFrame:
+    pillars = list(ctx.framework.children(ctx.framework.root))
+    scores = ctx.result.scores[pillars]
+    return scores[scores.notna().all(axis=1)]
+
+
+@pytest.mark.parametrize("period", ["2009-2011", None])
+def test_the_pillar_model_is_the_demo_model_for_complete_sources(period):
+    # The exact bounds and flips use the index as a mean of fixed pillar scores: it must be
+    # the demo's own index wherever a source has every pillar, at any pillar weights.
+    from spindex.softpower.demo import _pillar_model
+
+    ctx = build_context(period)
+    model, complete, units = _pillar_model(ctx)
+    assert {"CHN", "JPN"} <= set(units)
+    pillars = list(complete.columns)
+    rng = np.random.default_rng(7)
+    for w in rng.dirichlet(np.ones(len(pillars)), size=5):
+        weights = dict(zip(pillars, w, strict=True))
+        full = ctx.model.with_weights(weights).score(ctx.data).index.loc[units]
+        fixed = model.with_weights(weights).score(complete).index.loc[units]
+        np.testing.assert_allclose(fixed.to_numpy(), full.to_numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("period", ["2009-2011", None])
+def test_exact_rank_bounds_equal_brute_force_over_the_pillar_simplex(period):
+    from spindex.softpower.demo import _pillar_model
+
+    ctx = build_context(period)
+    model, complete, _ = _pillar_model(ctx)
+    exact = sp.rank_bounds(model, complete, method="exact")
+    assert exact.exact
+    k = complete.shape[1]
+    # Every vertex and a dense Dirichlet cloud: the bounds can never be beaten, and the
+    # vertices (where the extremes of a linear ranking sit, up to ties) reach them.
+    rng = np.random.default_rng(2026)
+    grid = np.vstack([np.eye(k), rng.dirichlet(np.ones(k), size=20_000)])
+    s = complete.to_numpy() @ grid.T  # units x weightings
+    ranks = 1 + (s[None, :, :] > s[:, None, :] + 1e-12).sum(axis=1)  # min rank, ties shared
+    best = pd.Series(ranks.min(axis=1), index=complete.index)
+    worst = pd.Series(ranks.max(axis=1), index=complete.index)
+    assert (exact.table["best"].loc[best.index] <= best).all()
+    assert (exact.table["worst"].loc[worst.index] >= worst).all()
+    assert (exact.table["best"].loc[best.index] == best).all()
+
+
+def test_demo_prints_rank_bounds_and_the_nearest_flip(demo_run):
+    _, text, folder = demo_run
+    for which, prefix in (("founding", "founding_"), ("recent", "")):
+        block = part(text, which).split("Rank bounds and the nearest flip")[1]
+        assert "exact (mixed-integer programmes" in block
+        assert "L1 (sum of |changes|)" in block and "max (largest change)" in block
+        assert "Plainly:" in block
+        bounds = pd.read_csv(folder / f"{prefix}rank_bounds.csv", header=[0, 1], index_col=0)
+        assert {"CHN", "JPN"} <= set(bounds.index)
+        flips = pd.read_csv(folder / f"{prefix}nearest_flip.csv", index_col=0)
+        d = flips["distance"].to_numpy()
+        # ||x||_inf <= ||x||_2 <= ||x||_1 for the same change; each norm's own optimum
+        # keeps the order.
+        assert 0 < d[2] <= d[1] <= d[0]
+        ctx = build_context("2009-2011" if which == "founding" else None)
+        lead = ctx.result.index[["CHN", "JPN"]]
+        leader, other = lead.idxmax(), lead.idxmin()
+        assert f"{leader} leads {other}" in block
+        for row, w in flips.drop(columns="distance").iterrows():
+            # At the nearest weights the demo's own model ties the two (up to the solver).
+            res = ctx.model.with_weights(w.to_dict()).score(ctx.data).index
+            assert res[other] == pytest.approx(res[leader], abs=1e-6), row
+
+
+def test_the_source_uncertainty_place_prints_nothing_until_the_module_exists(monkeypatch):
+    import sys
+    import types
+
+    from spindex.softpower import demo
+
+    ctx = build_context()
+    buf = io.StringIO()
+    monkeypatch.setitem(sys.modules, "spindex.softpower.source_uncertainty", None)
+    assert demo._source_uncertainty_section(ctx, buf) == {} and buf.getvalue() == ""
+    assert demo._source_uncertainty_section in SECTIONS
+    fake = types.ModuleType("spindex.softpower.source_uncertainty")
+
+    def demo_section(c, out):
+        out.write("SOURCE UNCERTAINTY\n")
+        return {"source_sobol": pd.DataFrame({"x": [1.0]})}
+
+    fake.demo_section = demo_section  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "spindex.softpower.source_uncertainty", fake)
+    tables = demo._source_uncertainty_section(ctx, buf)
+    assert "SOURCE UNCERTAINTY" in buf.getvalue() and list(tables) == ["source_sobol"]
+
+
+# ---------------------------------------------------------------------------- over time
+def test_demo_shows_the_series_over_time(demo_run):
+    _, text, folder = demo_run
+    assert "Over time" not in part(text, "founding")
+    block = part(text, "recent").split("Over time: the series that have years")[1]
+    assert "two instruments, never one line" in block
+    assert "China does not report to UIS" in block
+    aid = pd.read_csv(folder / "over_time_china_aid.csv", index_col=0)
+    assert aid.columns.tolist() == ["ODA-like", "all official flows"]
+    yearly = sp.datasets.load_panel("asean").loc["CHN"]
+    assert aid.loc["2008-2011", "ODA-like"] == pytest.approx(
+        yearly.loc[2008:2011, "china_aid_oda_like"].sum())
+    assert (aid["all official flows"] >= aid["ODA-like"]).all()
+    trends = pd.read_csv(folder / "over_time_trends.csv", index_col=[0, 1])
+    assert trends["instrument"].groupby(level=0).nunique().max() == 1
+    students = pd.read_csv(folder / "over_time_students.csv", index_col=0)
+    assert students.filter(like="rank").loc["AUS"].eq(1).all()
+    for name in ("over_time_china_aid.png", "over_time_students.png",
+                 "over_time_students_bump.png"):
+        assert (folder / name).stat().st_size > 5_000, name

@@ -167,8 +167,11 @@ def test_population_covers_the_members():
 def test_catalogue_and_errors():
     assert "asean" in sp.datasets.available()
     assert "asean_provenance.csv" in sp.datasets.describe("asean")
-    with pytest.raises(ParameterError, match="Only 'asem' has a panel"):
-        sp.datasets.load_panel("asean")
+    # "asean" has a panel since the over-time lines (tests/softpower/test_over_time.py).
+    with pytest.raises(ParameterError, match="Only 'asem', 'elcano' and 'asean' have a panel"):
+        sp.datasets.load_panel("aseans")
+    with pytest.raises(ParameterError, match="options of the 'asean' panel only"):
+        sp.datasets.load_panel("asem", split=True)
     with pytest.raises(ParameterError, match="must be one of"):
         sp.datasets.load("aseans")
     with pytest.raises(ParameterError, match="must be one of"):

@@ -323,18 +323,60 @@ def load_population(name: str) -> pd.DataFrame:
     return _asean_module().population()
 
 
-def load_panel(name: str) -> pd.DataFrame:
+def load_panel(name: str, indicators: Any = None, *, target: str = "ASEAN",
+               sources: Any = None, min_targets: int = 1, split: bool = False) -> pd.DataFrame:
     """Load the panel (several years) version of a dataset, indexed by (unit, year).
 
     ``"asem"``: COINr's artificial 2018-2022 panel. ``"elcano"``: the same panel as
-    ``load("elcano")`` (it has no single-year version).
+    ``load("elcano")`` (it has no single-year version). ``"asean"``: the soft-power values
+    that have years (China's aid commitments 2000-2021, students hosted 1998-2020, and any
+    other provenance code), one column per line, indexed by (source, year); see
+    :mod:`spindex.softpower.over_time`.
+
+    Parameters
+    ----------
+    name : {"asem", "elcano", "asean"}
+    indicators, target, sources, min_targets
+        Only for ``"asean"``: the lines, as for
+        :func:`spindex.softpower.over_time.series` (default: China's aid ODA-like and all
+        flows, and the students hosted, each summed over the members).
+    split : bool, default False
+        Only for ``"asean"``: a line mixing instruments or units is refused
+        (:class:`~spindex.errors.DataError`); ``True`` makes one column per instrument.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name, or ``"asean"`` options with another dataset.
+    DataError
+        For an ``"asean"`` line that mixes instruments (``split=False``).
+
+    Examples
+    --------
+    >>> import spindex as sp
+    >>> aid = sp.datasets.load_panel("asean")
+    >>> aid.loc["CHN", "china_aid_oda_like"].loc[2009:2011].round(1).tolist()
+    [2355.4, 2157.3, 78.9]
     """
+    if name == "asean":
+        from spindex.softpower import over_time
+
+        return over_time.panel(over_time.series(indicators, target=target, sources=sources,
+                                                min_targets=min_targets), split=split)
+    if indicators is not None or sources is not None or target != "ASEAN" or split \
+            or min_targets != 1:
+        raise ParameterError(
+            f"indicators, target, sources, min_targets and split are options of the 'asean' "
+            f"panel only. Got them for {name!r}; leave them out.")
     if name == "elcano":
         return load("elcano")
     if name != "asem":
         raise ParameterError(
-            f"Only 'asem' has a panel version (and 'elcano', which is a panel). "
-            f"Got {name!r} instead.")
+            f"Only 'asem', 'elcano' and 'asean' have a panel version. Got {name!r} instead.")
     return _read("asem", "ASEM_iData_p.csv").set_index(["uCode", "Time"])
 
 

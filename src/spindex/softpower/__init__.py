@@ -12,6 +12,9 @@ generic library (which never imports it, except the lazy dispatch of
 :mod:`spindex.softpower.asean`
     the ``"asean"`` dataset (recent years and the 2009-2011 founding period),
     read through :func:`spindex.datasets.load`;
+:mod:`spindex.softpower.over_time`
+    the values that have years as lines of one instrument each: panels, trends, figures
+    (also ``datasets.load_panel("asean")``);
 :mod:`spindex.softpower.build`
     the build that regenerates the shipped ASEAN tables from ``data-raw/softpower/``;
 :mod:`spindex.softpower.demo`
@@ -23,6 +26,7 @@ generic (any source -> target data) and stays in the library.
 
 from __future__ import annotations
 
+from spindex.softpower import over_time
 from spindex.softpower.coverage import coverage, pillar_of
 from spindex.softpower.framework import (
     PILLARS,
@@ -36,6 +40,7 @@ __all__ = [
     "PILLARS",
     "ROOT",
     "coverage",
+    "over_time",
     "pillar_of",
     "soft_power_catalogue",
     "soft_power_framework",

@@ -5,28 +5,37 @@ The demo scores the soft power of external powers toward ASEAN (the bundled
 founding period of the question (2009-2011: nine sources, all five pillars), then for
 the recent years (six sources, four pillars). For each it prints one section after
 another: the ranking with pillar scores and contributions, data coverage and the
-year of every value, who leads in each member, rank intervals under weight and method
-uncertainty, the exact share of pillar weightings in which China leads Japan with the
-weights at which the order flips, and how much the choice of data source moves that
-answer (China's aid by AidData or by the Lowy Institute, trade reported by either
-side). A section is a function ``section(ctx, out) -> {name: table}``: it prints to
+year of every value, who leads in each member, the exact share of pillar weightings in
+which China leads Japan with the weights at which the order flips, each source's best and
+worst rank over the pillar simplex and the nearest pillar weights at which Japan and China
+swap (exact, L1/L2/max-norm), rank intervals under weight and method uncertainty, and how
+much the choice of data source moves that answer (China's aid by AidData or by the Lowy
+Institute, trade reported by either side). ``_source_uncertainty_section`` is the place
+where the data source as an uncertain input (``spindex.softpower.source_uncertainty``)
+joins when that module exists. The recent part ends with the series that have years
+(China's aid 2000-2021 per instrument, students by host 1998-2020).
+
+A section is a function ``section(ctx, out) -> {name: table}``: it prints to
 ``out`` and returns the tables to write as CSV files; :data:`SECTIONS` lists them in
 order. The tables of the founding period are written with the prefix ``founding_``.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
 
 from spindex import datasets
 from spindex.analysis.dominance import dominance
+from spindex.analysis.flip import nearest_flip
+from spindex.analysis.rank_bounds import rank_bounds
 from spindex.analysis.sampling import WeightNoise
 from spindex.analysis.smaa import smaa
 from spindex.analysis.uncertainty import uncertainty
@@ -35,7 +44,9 @@ from spindex.errors import ParameterError
 from spindex.explore import explore
 from spindex.framework import Framework
 from spindex.model import CompositeIndex
+from spindex.panel import PanelResult, score_panel
 from spindex.result import IndexResult
+from spindex.softpower import over_time
 from spindex.softpower.framework import (
     PILLARS,
     soft_power_catalogue,
@@ -52,6 +63,8 @@ __all__ = [
     "run_demo",
     "section_china_japan",
     "section_data_sources",
+    "section_over_time",
+    "section_rank_bounds",
     "section_uncertainty",
 ]
 
@@ -406,15 +419,201 @@ def section_data_sources(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFram
     return {"china_japan_by_source_choice": answer}
 
 
+def _pillar_model(ctx: DemoContext) -> tuple[CompositeIndex, pd.DataFrame, list[str]]:
+    """The index as a weighted mean of fixed pillar scores, on the sources with every pillar.
+
+    Pillar scores do not depend on the pillar weights (each is the mean of its normalised
+    indicators), so for a source with every pillar the index is linear in those weights:
+    the rank bounds and the nearest flip are exact there. A source missing a pillar has its
+    weights renormalised over the others (a ratio of weights), which only sampling handles.
+    """
+    fw = ctx.framework
+    pillars = list(fw.children(fw.root))
+    weights = fw.weights
+    spec = {"code": fw.root, "children": [{"code": p, "weight": float(weights[p])}
+                                          for p in pillars]}
+    scores = ctx.result.scores[pillars]
+    complete = [u for u in scores.index if scores.loc[u].notna().all()]
+    model = CompositeIndex(Framework.from_dict(spec), normalize="none")
+    return model, scores.loc[complete], complete
+
+
+def section_rank_bounds(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame]:
+    """Best and worst ranks over the pillar simplex, and the nearest weights that flip CHN-JPN."""
+    _section(out, f"Rank bounds and the nearest flip, {ctx.label}: every weighting of the pillars")
+    pillars = list(ctx.framework.children(ctx.framework.root))
+    sampled = rank_bounds(ctx.model, ctx.data, n=20_000, seed=2026)
+    model, complete, units = _pillar_model(ctx)
+    exact = rank_bounds(model, complete, method="exact")
+    how = ("Over all sources they are exact." if sampled.exact or sampled.unseen is None else
+           "Over all sources they are sampled (20,000 weightings, seed 2026: a source "
+           "missing a pillar has its weights renormalised over the others, which no linear "
+           f"programme captures; unseen share < {sampled.unseen:.5f} at 95 %).")
+    table = pd.concat({"all sources (sampled)": sampled.table[["nominal", "best", "worst"]],
+                       "sources with every pillar (exact)":
+                       exact.table[["nominal", "best", "worst"]]}, axis=1)
+    table = table.loc[[u for u in ctx.result.table().index if u in table.index]]
+    out.write(
+        f"Best and worst rank of each source over the whole simplex of the {len(pillars)} "
+        f"pillar weights ({', '.join(pillars)}). {how} Among the {len(units)} sources with every "
+        f"pillar ({', '.join(units)}) they are exact (mixed-integer programmes, "
+        "sp.rank_bounds(method='exact')).\n")
+    with pd.option_context("display.width", 140):
+        out.write(table.astype("Int64").to_string() + "\n")
+    tables: dict[str, pd.DataFrame] = {"rank_bounds": table,
+                                       "rank_bounds_weights_best": exact.weights_best}
+    if not {"CHN", "JPN"} <= set(units):
+        out.write("China and Japan do not both have every pillar: no exact flip.\n")
+        return tables
+    first = [u for u in ("CHN", "JPN") if exact.table.loc[u, "best"] == 1]
+    if len(first) == 2:
+        out.write("Plainly: both China and Japan can rank first among these sources; the "
+                  "pillar weights decide which.\n")
+    for u in ("CHN", "JPN"):
+        weights = exact.weights_best.loc[u].round(3).to_dict()
+        best: dict[Any, Any] = exact.table["best"].to_dict()
+        out.write(f"{u} reaches rank {int(best[u])} with pillar shares "
+                  f"{weights}.\n")
+    index = ctx.result.index
+    leader, other = ("CHN", "JPN") if index["CHN"] >= index["JPN"] else ("JPN", "CHN")
+    flip = nearest_flip(model, complete, leader, other)
+    nominal = flip.nominal.round(3).to_dict()
+    out.write(f"\nAt the nominal pillar shares {nominal}, {leader} leads {other}. The nearest "
+              f"pillar shares at which {other} catches up (exact: linear and quadratic "
+              "programmes on the simplex, sp.nearest_flip):\n")
+    flips = pd.concat([flip.distance.rename("distance"), flip.weights], axis=1)
+    flips.index = ["L1 (sum of |changes|)", "L2 (Euclidean)", "max (largest change)"]
+    _write_frame(out, flips, "{:.3f}")
+    moved = float(flip.distance["linf"])
+    out.write(f"Plainly: moving no pillar's share by more than {moved:.3f} "
+              f"({moved:.1%} of the index) is enough for {other} to catch up with {leader}"
+              + ("; under 10 points, so the data do not separate the two without a choice of "
+                 "weights.\n" if moved < 0.1 else ".\n"))
+    tables["nearest_flip"] = flips
+    return tables
+
+
+def _source_uncertainty_section(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame]:
+    """The data source as an uncertain input (issue 13, section 3): wired in by the lead.
+
+    ``spindex.softpower.source_uncertainty`` is another engineer's module; when it exists
+    and has ``demo_section(ctx, out) -> {name: table}``, its section runs here. Until then
+    this prints nothing.
+    """
+    # LEAD: wire the data-source-as-uncertain-input section in here.
+    # importlib, not an import statement: mypy passes both before and after the module lands.
+    try:
+        source_uncertainty = importlib.import_module("spindex.softpower.source_uncertainty")
+    except ImportError:
+        return {}
+    section = getattr(source_uncertainty, "demo_section", None)
+    if section is None:
+        return {}
+    tables: dict[str, pd.DataFrame] = section(ctx, out)
+    return tables
+
+
+#: Hosts whose students from ASEAN the over-time section follows (the UIS top-10 lists
+#: name these for most members every year; China does not report to UIS).
+_STUDENT_HOSTS: tuple[str, ...] = ("AUS", "USA", "JPN", "GBR", "KOR", "FRA", "DEU", "CAN",
+                                   "NZL")
+
+
+def _over_time_series() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """China's aid lines (two instruments) and the students hosted by the main hosts."""
+    aid = over_time.series({"ODA-like": "aid_gcdf3_commit_oda_amount",
+                            "all official flows": "aid_gcdf3_commit_all_amount"})
+    students = over_time.series({"students": "cult_students_hosted_uis"},
+                                sources=list(_STUDENT_HOSTS), min_targets=8)
+    return aid, students
+
+
+def _students_panel(students: pd.DataFrame) -> tuple[PanelResult, pd.DataFrame, list[int]]:
+    """The hosts scored in each year where the four largest are all listed, and the counts."""
+    wide = over_time.panel(students)
+    # Ranks compare the hosts present in a year: only years where the four largest hosts
+    # (Australia, the United States, the United Kingdom, Japan) are all listed.
+    counts = wide["students"].unstack("year")
+    big = ["AUS", "USA", "GBR", "JPN"]
+    years = [int(y) for y in counts.columns if counts.loc[big, y].notna().all()]
+    kept = wide[wide.index.get_level_values("year").isin(years)]
+    fw = Framework.from_dict({"code": "students_from_asean",
+                              "children": [{"code": "students"}]})
+    return score_panel(soft_power_model(fw), kept, normalize_across="pooled"), counts, years
+
+
+def section_over_time(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame]:
+    """The series that have years: China's aid 2000-2021, students hosted 1998-2020."""
+    if ctx.period is not None:
+        return {}
+    _section(out, "Over time: the series that have years")
+    aid, students = _over_time_series()
+    yearly = pd.DataFrame(over_time.panel(aid).xs("CHN", level="source"))
+    out.write("China's development finance commitments to the ten members, USD million "
+              "(constant 2021), AidData GCDF 3.0 - two instruments, never one line: "
+              "ODA-like commitments and all official flows (ODA-like + other official + "
+              "vague):\n")
+    by_period = yearly.groupby((yearly.index // 4) * 4).sum()
+    by_period.index = [f"{y}-{min(y + 3, 2021)}" for y in by_period.index]
+    _write_frame(out, by_period, "{:9.0f}")
+    trend = over_time.trend_table(aid)
+    out.write("\nTrend per line (OLS slope in USD million per year; CAGR first to last "
+              "year):\n")
+    _write_frame(out, trend[["start", "end", "first", "last", "slope", "cagr"]], "{:9.3f}")
+    out.write("There is no yearly series of Japan's aid to the members in the data (the "
+              "DAC net disbursements cover 2009-2010 only), so China and Japan cannot be "
+              "compared on aid over time - and a commitment is not a disbursement.\n")
+
+    result, counts, years = _students_panel(students)
+    ranks = result.period_ranks()
+    table = counts[years].join(ranks[years].astype(float).add_prefix("rank "))
+    table = table.dropna(how="all").sort_values(f"rank {years[-1]}")
+    out.write("\nTertiary students from the ten members hosted by each country (UNESCO UIS, "
+              "sum over the members whose top-10 hosts list it, kept when at least 8 do; "
+              "'-' = fewer), in the years all four largest hosts are listed, and the host's "
+              "rank among the hosts listed that year (sp.score_panel, one indicator, share "
+              "of the best host pooled over the years):\n")
+    with pd.option_context("display.width", 160):
+        out.write(table.to_string(na_rep="-", float_format="{:,.0f}".format) + "\n")
+    s_trend = over_time.trend_table(students)
+    jpn: dict[Any, Any] = s_trend.xs(("students", "JPN")).to_dict()
+    cagr, start, end = jpn["cagr"], jpn["start"], jpn["end"]
+    out.write(f"Plainly: Japan's intake of students from ASEAN grew {float(cagr):.1%} a "
+              f"year {int(start)}-{int(end)}; China does not report to UIS, so "
+              "the data cannot say whether China gained on Japan as a host over time.\n")
+
+    # The multi-year values of the cross-sections, China and Japan, each line one
+    # instrument as published.
+    recent = over_time.series({"trade (USD million)": "eco_trade_total",
+                               "FDI inflow (USD million)": "eco_fdi_inflow",
+                               "ISEAS trust (%)": "op_trust_iseas"},
+                              sources=["CHN", "JPN"])
+    pairs = recent.pivot(index=["line", "source"], columns="year", values="value")
+    instruments = recent.groupby(["line"])["instrument"].first()
+    out.write("\nChina and Japan in the multi-year values of the cross-sections (each line "
+              "one instrument: " + "; ".join(f"{k}: {v}" for k, v in instruments.items())
+              + "):\n")
+    with pd.option_context("display.width", 160):
+        out.write(pairs.to_string(na_rep="-", float_format="{:,.1f}".format) + "\n")
+    out.write("Years differ from line to line and few repeat: these values say which way "
+              "each measure moved, not how the index moved.\n")
+    return {"over_time_china_aid": by_period, "over_time_trends":
+            pd.concat([trend, s_trend]), "over_time_students": table,
+            "over_time_china_japan": pairs}
+
+
 #: The sections of the demo, in order. Add a section here to extend the demo.
 SECTIONS: tuple[Section, ...] = (
     section_ranking,
     section_contributions,
     section_coverage,
     section_per_target,
-    section_uncertainty,
     section_china_japan,
+    section_rank_bounds,
+    section_uncertainty,
     section_data_sources,
+    _source_uncertainty_section,
+    section_over_time,
 )
 
 #: The periods the demo answers, in order: the founding period first, then the recent years.
@@ -515,21 +714,69 @@ def _write_figures(ctx: DemoContext, folder: Path, out: TextIO) -> None:
         assert isinstance(fig, Figure)
         fig.savefig(folder / name, dpi=120, bbox_inches="tight")
         plt.close(fig)
+    if ctx.period is None:
+        # Over time: one line per source and instrument, and the hosts' ranks by year.
+        aid, students = _over_time_series()
+        names = {**datasets.ASEAN_SOURCES, "GBR": "United Kingdom", "FRA": "France",
+                 "DEU": "Germany", "CAN": "Canada", "NZL": "New Zealand"}
+        timed = {
+            "over_time_china_aid.png": over_time.plot_series(
+                aid, names=names, title="China's commitments to the ten members, AidData "
+                "GCDF 3.0 (two instruments, two lines)"),
+            "over_time_students.png": over_time.plot_series(
+                students, names=names, title="Students from the ten members hosted by "
+                "each country, UNESCO UIS (sum over the members listing the host)"),
+        }
+        bump = plot.bump(_students_panel(students)[0], unit_names=names,
+                         title="Hosts of students from the ten members: rank by year "
+                               "(years where the four largest hosts are listed)").get_figure()
+        assert isinstance(bump, Figure)
+        timed["over_time_students_bump.png"] = bump
+        for name, fig in timed.items():
+            fig.savefig(folder / name, dpi=120, bbox_inches="tight")
+            plt.close(fig)
+        names_written = [*figures, *timed]
+    else:
+        names_written = list(figures)
     import io
 
     from spindex.analysis.dominance import dominance_matrix
 
     # The report carries every analysis the demo prints, and the sources of every value.
     quiet = io.StringIO()
-    printed = {**section_per_target(ctx, quiet), **section_data_sources(ctx, quiet)}
+    printed = {**section_per_target(ctx, quiet), **section_rank_bounds(ctx, quiet),
+               **section_data_sources(ctx, quiet), **section_over_time(ctx, quiet)}
+    # One header row per table in the report: "all sources (sampled): best", ...
+    bounds = printed["rank_bounds"]
+    printed["rank_bounds"] = bounds.set_axis([": ".join(map(str, c)) for c in bounds.columns],
+                                             axis=1)
+    for key, table in printed.items():
+        if isinstance(table.index, pd.MultiIndex):  # (line, source) rows read "line, CHN"
+            printed[key] = table.set_axis([", ".join(map(str, i)) for i in table.index])
     titles = {"tourism_by_destination": "Who leads where: visitor arrivals in 2017 by "
                                         "destination (millions)",
               "china_japan_by_member": "Who leads where: China vs Japan in each member",
               "china_aid_sources": "China's aid 2015-2021 by data source (USD billion)",
-              "china_japan_by_source_choice": "China vs Japan under each source choice"}
+              "china_japan_by_source_choice": "China vs Japan under each source choice",
+              "rank_bounds": "Best and worst rank over the pillar simplex (exact among the "
+                             "sources with every pillar, sampled over all)",
+              "rank_bounds_weights_best": "Pillar shares at which each source reaches its "
+                                          "best rank (exact)",
+              "nearest_flip": "The nearest pillar shares at which the China-Japan order "
+                              "flips (L1, L2, max-norm)",
+              "over_time_china_aid": "Over time: China's commitments to the members by "
+                                     "instrument, USD million (constant 2021), AidData",
+              "over_time_trends": "Over time: trend of each line (one instrument each)",
+              "over_time_students": "Over time: students from the members by host, UIS, "
+                                    "and the host's rank",
+              "over_time_china_japan": "Over time: China and Japan in the multi-year values "
+                                       "of the cross-sections"}
     dashes = {"tourism_by_destination": "not listed (national statistics list the top five "
                                         "origins only)",
-              "china_aid_sources": "no value from this data source"}
+              "china_aid_sources": "no value from this data source",
+              "rank_bounds": "not exact: a pillar is missing",
+              "over_time_students": "fewer than 8 members list the host",
+              "over_time_china_japan": "no value that year"}
     report([ctx.result, ua, ("China vs Japan", dom),
             ("SMAA: 100,000 pillar weightings uniform on the simplex",
              smaa(ctx.model, ctx.data, n=100_000, seed=2026)),
@@ -540,5 +787,5 @@ def _write_figures(ctx: DemoContext, folder: Path, out: TextIO) -> None:
            sources=[ctx.provenance, datasets.load_cells("asean", period=ctx.period)],
            tables={titles.get(k, k): (v, dashes.get(k, "no value"))
                    for k, v in printed.items()})
-    out.write(f"Figures and report written to {folder.resolve()}/ ({', '.join(figures)}, "
+    out.write(f"Figures and report written to {folder.resolve()}/ ({', '.join(names_written)}, "
               f"{prefix}report.html)\n")
