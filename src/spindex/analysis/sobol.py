@@ -144,7 +144,7 @@ class _Input:
 #: Outputs held at once while a chunk of base rows is evaluated: a chunk of many outputs
 #: (units) or inputs is cut into slices of rows. The slices depend only on the design's
 #: shape, never on block_size or the executor, so the sums are merged in the same order.
-_SLICE_CELLS = 2**22
+_SLICE_CELLS = 2**19
 
 
 @dataclass(frozen=True)
