@@ -13,8 +13,14 @@ import spindex as sp
 from spindex.analysis import sobol as sobol_module
 from spindex.analysis._engine import CHUNK
 from spindex.analysis._runs import check_seed
-from spindex.analysis.sobol import _Evaluate, _indices_from_sums, _merge_pooled, _Sums
-from spindex.analysis.sobol import saltelli_design, sobol_indices
+from spindex.analysis.sobol import (
+    _Evaluate,
+    _indices_from_sums,
+    _merge_pooled,
+    _Sums,
+    saltelli_design,
+    sobol_indices,
+)
 from spindex.errors import ParameterError
 
 KW = {"weights": sp.WeightNoise(0.3, levels=[2, 3]), "aggregate": ["arithmetic", "geometric"]}
