@@ -182,7 +182,8 @@ class _Task:
             # Rank r > 0 falls in bin (r - 1) // b + 1; 0 (missing) stays in column 0.
             binned = np.where(ranks_sorted > 0, (ranks_sorted - 1) // b + 1, 0)
         cells = order * (n_bins + 1) + binned
-        counts = np.bincount(cells.ravel(), minlength=n_units * (n_bins + 1)).astype(np.int64)
+        counts = np.bincount(cells.ravel(), minlength=n_units * (n_bins + 1)).astype(
+            np.int64, copy=False)  # no copy of a large table where intp is int64
         del cells, binned
         nominal = self.nominal_ranks[order]
         if np.isnan(scores).any():
