@@ -22,6 +22,11 @@ grouped into blocks, on the number of workers or on the executor.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pickle
+import tempfile
+import uuid
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Executor, Future
@@ -93,6 +98,102 @@ def _runs(block: Sequence[tuple[int, int, int]]) -> str:
     return f"runs {block[0][1]:,} to {block[-1][2] - 1:,}"
 
 
+# ---------------------------------------------------------------- shipping the task once
+#: Per worker process: the task of the analysis running now, by token. A worker keeps one
+#: task (the latest), so memory does not grow with the analyses a long-lived pool runs.
+_WORKER_TASKS: dict[str, Callable[..., Any]] = {}
+
+
+@dataclass(frozen=True)
+class _Shipped:
+    """What a process-pool worker receives per block: the task's token and file, not the task.
+
+    The task (compiled model, data, sampler) is pickled once, to a temporary file; each
+    worker loads it the first time it sees the token and keeps it, so a block submission
+    pickles a few dozen bytes instead of the model.
+    """
+
+    token: str
+    path: str
+
+    def __repr__(self) -> str:
+        return f"<spindex task {self.token[:12]}>"
+
+    def __call__(self, block: Sequence[tuple[int, int, int]]) -> Any:
+        task = _WORKER_TASKS.get(self.token)
+        if task is None:
+            with open(self.path, "rb") as fh:
+                task = pickle.load(fh)
+            _WORKER_TASKS.clear()
+            _WORKER_TASKS[self.token] = task
+        return task(block)
+
+
+def _call_block(task: Callable[[Sequence[tuple[int, int, int]]], Any],
+                block: Sequence[tuple[int, int, int]]) -> Any:
+    """Run one block on a dask worker, ``task`` being the scattered copy of the task."""
+    return task(block)
+
+
+def _dask_client(executor: Executor) -> Any | None:
+    """The dask client behind ``client.get_executor()``, or None for any other executor."""
+    if type(executor).__name__ != "ClientExecutor":
+        return None
+    if not type(executor).__module__.startswith("distributed"):
+        return None
+    return getattr(executor, "_client", None)
+
+
+def _shipping(
+    task: Callable[[Sequence[tuple[int, int, int]]], list[R]],
+    executor: Executor,
+    payload: bytes | None,
+) -> tuple[Callable[[Sequence[tuple[int, int, int]]], Future[list[R]]], Callable[[], None]]:
+    """How to submit a block to ``executor`` so that the task travels to each worker once.
+
+    Returns the submit function and the clean-up to run when the analysis ends.
+
+    * dask (``client.get_executor()``): the task is scattered to every worker
+      (``broadcast=True``) and each block is submitted with the future of that copy, so a
+      block's graph is a key, a function and its chunk indices: nothing to format or hash.
+    * a process pool: the task is written once to a temporary file that each worker loads
+      on first use (keyed by a token); a block carries the token, the path and its chunks.
+    * anything else (threads, None): the task itself, which costs nothing to pass.
+    """
+    client = _dask_client(executor)
+    if client is not None:
+        if getattr(executor, "_shutdown", False):
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        copy = client.scatter(task, broadcast=True, hash=False)
+
+        def submit_dask(block: Sequence[tuple[int, int, int]]) -> Future[list[R]]:
+            return executor.submit(_call_block, copy, block, pure=False)  # type: ignore[call-arg]
+
+        def release() -> None:
+            client.cancel([copy])
+
+        return submit_dask, release
+    if payload is not None:
+        fd, path = tempfile.mkstemp(prefix="spindex-task-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        shipped = _Shipped(uuid.uuid4().hex, path)
+
+        def submit_shipped(block: Sequence[tuple[int, int, int]]) -> Future[list[R]]:
+            return executor.submit(shipped, block)
+
+        def remove() -> None:
+            with contextlib.suppress(OSError):  # already gone: nothing to clean
+                os.unlink(path)
+
+        return submit_shipped, remove
+
+    def submit_plain(block: Sequence[tuple[int, int, int]]) -> Future[list[R]]:
+        return executor.submit(task, block)
+
+    return submit_plain, lambda: None
+
+
 def map_chunks(
     task: Callable[[Sequence[tuple[int, int, int]]], list[R]],
     n: int,
@@ -114,7 +215,9 @@ def map_chunks(
         Samples per block (rounded up to whole chunks); bounds the memory of one task.
     executor : concurrent.futures.Executor, optional
         Runs the blocks (for example ``client.get_executor()`` of a dask client); by default
-        they run here, one after the other.
+        they run here, one after the other. The task travels to each worker once: a dask
+        client scatters it to every worker, a process pool loads it from a temporary file
+        the first time a worker sees it; a block then carries only its chunk indices.
     owner : str
         The public function, named in the errors.
 
@@ -138,13 +241,19 @@ def map_chunks(
             yield from task(block)
         return
     check_executor(executor, owner)
-    check_picklable(task, executor, owner)
+    payload = check_picklable(task, executor, owner)
+    try:
+        send, cleanup = _shipping(task, executor, payload)
+    except SpindexError:
+        raise
+    except Exception as exc:
+        raise executor_failure(exc, owner, 0, _runs(blocks[0])) from exc
     # A bounded window of blocks in flight keeps memory flat in n on any executor.
     pending: deque[tuple[int, Future[list[R]]]] = deque()
 
     def submit(i: int) -> None:
         try:
-            pending.append((i, executor.submit(task, blocks[i])))
+            pending.append((i, send(blocks[i])))
         except SpindexError:
             raise
         except Exception as exc:
@@ -170,6 +279,7 @@ def map_chunks(
         # After a failure (or an abandoned run), the blocks not yet started are not needed.
         for _, future in pending:
             future.cancel()
+        cleanup()
 
 
 # ---------------------------------------------------------------- the compiled model

@@ -234,12 +234,16 @@ def check_executor(executor: Any, owner: str) -> Executor | None:
     )
 
 
-def check_picklable(task: Any, executor: Executor | None, owner: str) -> None:
-    """A process pool sends the model to its workers with pickle: check it can, up front."""
+def check_picklable(task: Any, executor: Executor | None, owner: str) -> bytes | None:
+    """A process pool sends the model to its workers with pickle: check it can, up front.
+
+    Returns the pickled task for a process pool (so that it is pickled once, and sent once
+    to each worker), None for any other executor.
+    """
     if not isinstance(executor, ProcessPoolExecutor):
-        return
+        return None
     try:
-        pickle.dumps(task)
+        return pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
         raise ParameterError(
             f"{owner} cannot send the model to the worker processes of the executor: "

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from spindex.analysis._engine import CompiledModel, map_chunks, rank_rows
+from spindex.analysis._engine import CHUNK, CompiledModel, map_chunks, rank_rows
 from spindex.analysis._runs import (
     check_count,
     check_executor,
@@ -142,24 +142,116 @@ class _Input:
     columns: tuple[int, ...]  # coordinates of the uniform design this input owns
 
 
+#: Outputs held at once while a chunk of base rows is evaluated: a chunk of many outputs
+#: (units) or inputs is cut into slices of rows. The slices depend only on the design's
+#: shape, never on block_size or the executor, so the sums are merged in the same order.
+_SLICE_CELLS = 2**19
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """What one chunk of base rows contributes to the estimators; merged in chunk order."""
+
+    count: int  # pooled rows (2 m: A and B)
+    mean: FloatArray  # outputs: pooled mean of f_A and f_B
+    m2: FloatArray  # outputs: pooled sum of squared deviations from that mean
+    cross: FloatArray  # d x outputs: sum of f_B (f_AB_i - f_A)
+    diff: FloatArray  # d x outputs: sum of (f_AB_i - f_A)
+    square: FloatArray  # d x outputs: sum of (f_A - f_AB_i)^2
+    design: FloatArray | None  # (d + 2) x m x coordinates, when kept
+    outputs: FloatArray | None  # (d + 2) x m x outputs, when kept (for the bootstrap)
+
+
+def _merge_pooled(a: _Sums | None, b: _Sums) -> _Sums:
+    """Chan et al.'s update of the pooled moments and plain sums of the rest, in order."""
+    if a is None:
+        return b
+    n = a.count + b.count
+    delta = b.mean - a.mean
+    return _Sums(
+        count=n, mean=a.mean + delta * (b.count / n),
+        m2=a.m2 + b.m2 + delta**2 * (a.count * b.count / n),
+        cross=a.cross + b.cross, diff=a.diff + b.diff, square=a.square + b.square,
+        design=None, outputs=None,
+    )
+
+
 @dataclass(frozen=True)
 class _Evaluate:
-    """Outputs of a block of design rows (picklable for process pools and dask)."""
+    """Runs of a chunk of base rows: A, B and every A_B^(i), generated from the row indices
+    (picklable for process pools and dask; the design is never shipped)."""
 
     compiled: CompiledModel
     switches: SwitchSet
     nominal_weights: FloatArray
     weight_cols: np.ndarray  # node positions of the varying weights
     phi: float
-    design: FloatArray  # all rows: n (d + 2) x n_coords
+    seed: np.random.SeedSequence  # of the scrambled Sobol' sequence
+    dims: int  # uniform coordinates per run
+    inputs: tuple[tuple[int, ...], ...]  # coordinates each input owns
     nominal_ranks: np.ndarray
+    keep_design: bool
+    keep_outputs: bool
 
-    def __call__(self, block: Sequence[tuple[int, int, int]]) -> list[FloatArray]:
-        return [self.rows(start, stop) for _, start, stop in block]
+    def __repr__(self) -> str:
+        # Cheap and small: executors (dask) format and hash the task they are given.
+        return (f"<sobol task: {len(self.compiled.units)} units, {len(self.inputs)} inputs, "
+                f"{self.dims} coordinates>")
 
-    def rows(self, start: int, stop: int) -> FloatArray:
-        u = self.design[start:stop]
-        m = stop - start
+    def __call__(self, block: Sequence[tuple[int, int, int]]) -> list[_Sums]:
+        return [self.chunk(start, stop) for _, start, stop in block]
+
+    def base(self, start: int, stop: int) -> tuple[FloatArray, FloatArray]:
+        """Rows start..stop of A and B: the same points as slicing the whole design, as the
+        scrambled sequence is fast-forwarded to ``start`` (scipy's Sobol.fast_forward)."""
+        engine = qmc.Sobol(d=2 * self.dims, scramble=True,
+                           rng=np.random.default_rng(child_sequence(self.seed)))
+        if start:
+            engine.fast_forward(start)
+        points = engine.random(stop - start)
+        return points[:, :self.dims], points[:, self.dims:]
+
+    def chunk(self, start: int, stop: int) -> _Sums:
+        A, B = self.base(start, stop)
+        d = len(self.inputs)
+        n_out = 2 * len(self.compiled.units) + 1
+        step = max(1, _SLICE_CELLS // ((d + 2) * n_out))
+        total: _Sums | None = None
+        designs: list[Any] = []
+        outputs: list[Any] = []
+        for lo in range(0, stop - start, step):
+            rows = slice(lo, min(stop - start, lo + step))
+            part = self.sums(A[rows], B[rows])
+            designs.append(part.design)
+            outputs.append(part.outputs)
+            total = _merge_pooled(total, part)
+        assert total is not None
+        design = np.concatenate(designs, axis=1) if self.keep_design else None
+        kept = np.concatenate(outputs, axis=1) if self.keep_outputs else None
+        return _Sums(total.count, total.mean, total.m2, total.cross, total.diff,
+                     total.square, design, kept)
+
+    def sums(self, A: FloatArray, B: FloatArray) -> _Sums:
+        m = A.shape[0]
+        U = np.empty((len(self.inputs) + 2, m, self.dims))
+        U[0], U[1] = A, B
+        for i, cols in enumerate(self.inputs):
+            U[2 + i] = A
+            U[2 + i][:, list(cols)] = B[:, list(cols)]
+        Y = self.rows(U.reshape(-1, self.dims)).reshape(len(self.inputs) + 2, m, -1)
+        f_A, f_B, f_AB = Y[0], Y[1], Y[2:]
+        pooled = Y[:2].reshape(2 * m, -1)
+        mean = pooled.mean(axis=0)
+        step = f_AB - f_A[None]
+        return _Sums(
+            count=2 * m, mean=mean, m2=((pooled - mean) ** 2).sum(axis=0),
+            cross=(f_B[None] * step).sum(axis=1), diff=step.sum(axis=1),
+            square=(step**2).sum(axis=1),
+            design=U if self.keep_design else None, outputs=Y if self.keep_outputs else None,
+        )
+
+    def rows(self, u: FloatArray) -> FloatArray:
+        m = u.shape[0]
         k = len(self.weight_cols)
         W = np.tile(self.nominal_weights, (m, 1))
         W[:, self.weight_cols] *= 1.0 + self.phi * (2.0 * u[:, :k] - 1.0)
@@ -171,6 +263,22 @@ class _Evaluate:
         with np.errstate(invalid="ignore", divide="ignore"):
             shift = (np.abs(ranks - self.nominal_ranks) * both).sum(axis=1) / both.sum(axis=1)
         return np.column_stack([ranks.astype(float), scores, shift])
+
+
+def _indices_from_sums(sums: _Sums, n: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The estimators of :func:`sobol_indices` from streamed sums: (first, total, variance).
+
+    With ``V`` the pooled variance and ``mu`` the pooled mean, centring on ``mu`` gives
+    ``mean((f_B - mu)(f_AB - f_A)) = (cross - mu diff) / n``; differences need no centring.
+    """
+    var = sums.m2 / sums.count
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first = (sums.cross - sums.mean[None] * sums.diff) / n / var
+        total = 0.5 * (sums.square / n) / var
+    zero = var == 0
+    first[:, zero] = np.nan
+    total[:, zero] = np.nan
+    return first, total, var
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,7 +299,7 @@ class SobolResult:
     n : int
         Base sample size; the model ran ``n (d + 2)`` times.
     design : pandas.DataFrame
-        The uniform coordinates of every run.
+        The uniform coordinates of every run (kept with ``keep_design=True``, the default).
     seed : int or numpy.random.SeedSequence or None
         The seed that repeats the analysis (the entropy drawn when none was given).
     members : dict of str to tuple of str
@@ -208,9 +316,23 @@ class SobolResult:
     total_order_score: pd.DataFrame
     confidence: pd.DataFrame | None
     n: int
-    design: pd.DataFrame
+    kept_design: pd.DataFrame | None = field(default=None, repr=False)
     seed: int | np.random.SeedSequence | None = None
     members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def design(self) -> pd.DataFrame:
+        """The uniform coordinates of every run (runs x coordinates, in the order A, B,
+        A_B^(1), ...); refused with a clear error when the analysis ran with
+        ``keep_design=False``."""
+        if self.kept_design is None:
+            raise ParameterError(
+                "The design (the uniform coordinates of every run) was not kept: this analysis "
+                "ran with keep_design=False, which keeps memory flat in n. Run it again with "
+                "keep_design=True and seed=<this result's seed> to get the same runs with "
+                "their design."
+            )
+        return self.kept_design
 
     @property
     def runs(self) -> int:
@@ -277,6 +399,7 @@ def sobol(
     block_size: int = 16_384,
     progress: bool = False,
     choices: Sequence[DiscreteInput] | None = None,
+    keep_design: bool = True,
     **switches: Any,
 ) -> SobolResult:
     """Sobol sensitivity indices of every unit's rank and score, and of R_S, in one pass.
@@ -299,16 +422,22 @@ def sobol(
         moves, and a warning is issued when every varied weight collapses into one input.
         ``None`` makes every weight its own input; a mapping names groups of node codes.
     n : int, default 4096
-        Base sample size, a power of two; the model runs ``n (d + 2)`` times. All runs'
-        outputs are kept for the estimators: a design that would not fit in memory is
-        refused before anything is allocated.
+        Base sample size, a power of two; the model runs ``n (d + 2)`` times, in chunks of
+        8192 base rows whose rows of A, B and every A_B^(i) are generated from their indices
+        (the scrambled sequence fast-forwarded) and whose estimator sums are merged in
+        chunk order: with ``bootstrap=0`` and ``keep_design=False`` memory is flat in
+        ``n``, and the same seed gives the same bits for any ``block_size`` and executor.
+        What is kept (the design; every run's outputs, which the bootstrap resamples:
+        16 bytes per unit per run) and would not fit in memory is refused before anything
+        is allocated.
     seed : None, int or numpy.random.SeedSequence, optional
         Seed of the scrambled Sobol' sequence and of the bootstrap (a non-negative integer
         or a SeedSequence; a Generator is refused, as it could not be recorded). Without
         one, fresh entropy is drawn and recorded in :attr:`SobolResult.seed`.
     bootstrap : int, default 200
         Number of bootstrap resamples for confidence intervals (rows resampled jointly);
-        0 skips them.
+        0 skips them. The bootstrap needs every run's outputs, ``8 (2 units + 1)`` bytes
+        per run: memory then grows with ``n``.
     confidence_level : float, default 0.95
         Coverage of the percentile intervals, in (0, 1).
     executor, block_size, progress
@@ -319,6 +448,11 @@ def sobol(
         :class:`~spindex.analysis.discrete.DataSources` gives one input per indicator,
         ``"source:<indicator>"``), mapped from its uniform coordinate by the cumulative
         probabilities of its alternatives, like a method switch.
+        As for :func:`~spindex.analysis.uncertainty.uncertainty`; ``block_size`` counts
+        base rows (each evaluates ``d + 2`` runs).
+    keep_design : bool, default True
+        Keep the uniform coordinates of every run (:attr:`SobolResult.design`); ``False``
+        drops them (they can be regenerated with the recorded seed).
     **switches
         Discrete inputs, as for :func:`~spindex.analysis.uncertainty.uncertainty`; each
         switch is one input.
@@ -387,6 +521,7 @@ def sobol(
     seed_seq = check_seed(seed, owner)
     executor = check_executor(executor, owner)
     progress = check_flag(progress, "progress", owner)
+    keep_design = check_flag(keep_design, "keep_design", owner)
     n = _check_n(n, owner)
     fw = model.framework
     switch_set = SwitchSet.build(model, switches, choices, data, owner)
@@ -400,24 +535,29 @@ def sobol(
     n_coords = len(varying) + len(switch_set.switches)
     n_outputs = 2 * len(data) + 1
     runs = n * (len(inputs) + 2)
-    # design, its blocks and the returned table; outputs, their parts and one resample.
-    needed = 8.0 * runs * (3 * n_coords + 3 * n_outputs) + 16.0 * bootstrap * len(inputs) * (
-        n_outputs)
+    d = len(inputs)
+    keep_outputs = bootstrap > 0
+    # Streamed: one chunk of base rows in flight per block (its runs, outputs and sums).
+    # Kept on request: the design (8 bytes per coordinate per run) and, for the bootstrap,
+    # which resamples rows, every run's outputs.
+    step = max(1, _SLICE_CELLS // ((d + 2) * n_outputs))
+    per_block = max(1, -(-block_size // CHUNK)) * (16 if executor is not None else 1)
+    working = 8.0 * (d + 2) * min(step, n) * (n_coords + 4 * n_outputs) \
+        + 8.0 * per_block * 3 * (d + 2) * n_outputs
+    kept = 8.0 * runs * ((n_coords if keep_design else 0) + (2 * n_outputs if keep_outputs
+                                                             else 0))
+    resample = 16.0 * bootstrap * d * n_outputs + (16.0 * 2 * n * n_outputs if bootstrap else 0)
+    needed = working + kept + resample
     check_memory(
         needed, owner,
         f"n = {n:,} (n (d + 2) = {runs:,} runs of {n_coords} coordinates and {n_outputs} "
-        "outputs, every one kept for the estimators)",
-        "Sobol estimators need every run's outputs: lower n (each halving halves the memory), "
-        "vary fewer inputs (groups), or use sp.uncertainty(..., keep_inputs=False), which "
-        "streams its runs in flat memory.",
+        "outputs; "
+        + ("every run's outputs kept for the bootstrap" if keep_outputs else "streamed")
+        + (", the design kept" if keep_design else "") + ")",
+        "Pass bootstrap=0 and keep_design=False to keep memory flat in n (the indices are "
+        "accumulated block by block), lower n (each halving halves the memory), or vary "
+        "fewer inputs (groups).",
     )
-    A, B = _design(n, n_coords, seed_seq, owner)
-    blocks = [A, B]
-    for inp in inputs:
-        AB = A.copy()
-        AB[:, list(inp.columns)] = B[:, list(inp.columns)]
-        blocks.append(AB)
-    design = np.concatenate(blocks)
     compiled = switch_set.compile(data, varying)
     nominal = model.score(data)
     if tuple(nominal.scores.index) != compiled.units:
@@ -429,35 +569,53 @@ def sobol(
     task = _Evaluate(
         compiled=compiled, switches=switch_set, nominal_weights=compiled.nominal_weights,
         weight_cols=np.array([compiled.position(c) for c in varying], dtype=np.int64),
-        phi=phi, design=design, nominal_ranks=nominal_ranks,
+        phi=phi, seed=seed_seq, dims=n_coords, inputs=tuple(i.columns for i in inputs),
+        nominal_ranks=nominal_ranks, keep_design=keep_design, keep_outputs=keep_outputs,
     )
-    outputs = []
-    for part in map_chunks(task, len(design), block_size=block_size, executor=executor,
-                           owner=owner):
-        outputs.append(part)
+    design = np.empty((d + 2, n, n_coords)) if keep_design else None
+    Y = np.empty((d + 2, n, n_outputs)) if keep_outputs else None
+    sums: _Sums | None = None
+    done = 0
+    # Chunks of base rows: each evaluates its rows of A, B and every A_B^(i), so the
+    # estimators' sums are complete per chunk and merged in chunk order.
+    for part in map_chunks(task, n, block_size=block_size, executor=executor, owner=owner):
+        m = part.count // 2
+        if design is not None:
+            assert part.design is not None
+            design[:, done:done + m] = part.design
+        if Y is not None:
+            assert part.outputs is not None
+            Y[:, done:done + m] = part.outputs
+        sums = _merge_pooled(sums, _Sums(part.count, part.mean, part.m2, part.cross,
+                                         part.diff, part.square, None, None))
+        done += m
         if progress:
-            done = sum(len(p) for p in outputs)
-            print(f"\rsobol: {done:,}/{len(design):,} runs", end="", file=sys.stderr, flush=True)
+            print(f"\rsobol: {done * (d + 2):,}/{runs:,} runs", end="", file=sys.stderr,
+                  flush=True)
     if progress:
         print(file=sys.stderr)
-    Y = np.concatenate(outputs).T  # outputs x runs
-    d = len(inputs)
-    f_A, f_B = Y[:, :n], Y[:, n:2 * n]
-    f_AB = Y[:, 2 * n:].reshape(Y.shape[0], d, n).transpose(1, 0, 2)
-    first, total = sobol_indices(f_A, f_B, f_AB)
+    assert sums is not None
+    first, total, var = _indices_from_sums(sums, n)
     units = [str(u) for u in compiled.units]
-    _warn_constant(f_A, f_B, units, runs)
+    _warn_constant(var, units, runs)
     n_units = len(units)
     names = [i.name for i in inputs]
     rank_cols = [*units, "R_S"]
     rank_rows_ = np.r_[np.arange(n_units), 2 * n_units]
     conf = None
-    if bootstrap:
+    if Y is not None:
+        # Outputs x rows, as the bootstrap resamples rows of f_A, f_B and f_AB jointly.
+        f_A, f_B = Y[0].T, Y[1].T
+        f_AB = Y[2:].transpose(0, 2, 1)
         conf = _bootstrap(f_A, f_B, f_AB, bootstrap, float(confidence_level), seed_seq, names,
                           [f"rank:{u}" for u in units] + [f"score:{u}" for u in units] + ["R_S"])
-    design_frame = pd.DataFrame(
-        design, columns=[f"w:{c}" for c in varying] + [s.parameter for s in switch_set.switches]
-    )
+    design_frame = None
+    if design is not None:
+        # Runs in the order A, B, A_B^(1), ..., A_B^(d), as saltelli_design documents.
+        design_frame = pd.DataFrame(
+            design.reshape(-1, n_coords),
+            columns=[f"w:{c}" for c in varying] + [s.parameter for s in switch_set.switches],
+        )
     return SobolResult(
         inputs=tuple(names),
         first_order=pd.DataFrame(first[:, rank_rows_], index=names, columns=rank_cols),
@@ -466,7 +624,7 @@ def sobol(
         total_order_score=pd.DataFrame(total[:, n_units:2 * n_units], index=names, columns=units),
         confidence=conf,
         n=n,
-        design=design_frame,
+        kept_design=design_frame,
         seed=seed_record(seed, seed_seq),
         members={i.name: tuple(varying[c] for c in i.columns)
                  for i in inputs if i.columns and i.columns[0] < len(varying)},
@@ -540,10 +698,9 @@ def _bootstrap(
     return pd.concat(rows, ignore_index=True)
 
 
-def _warn_constant(f_A: FloatArray, f_B: FloatArray, units: list[str], runs: int) -> None:
+def _warn_constant(var: FloatArray, units: list[str], runs: int) -> None:
     """Warn, naming them, about outputs that never vary: their indices are NaN, not zero."""
-    pooled = np.concatenate([f_A, f_B], axis=-1)
-    still = np.var(pooled, axis=-1) == 0
+    still = var == 0
     k = len(units)
     rank_still = [u for u, s in zip(units, still[:k], strict=True) if s]
     score_moves = [u for u, s in zip(units, still[k:2 * k], strict=True) if not s]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -25,14 +26,43 @@ from spindex.analysis._runs import (
     check_memory,
     check_seed,
     seed_record,
+    user_stacklevel,
 )
 from spindex.analysis._variants import SwitchSet
 from spindex.analysis.discrete import DiscreteInput
 from spindex.analysis.sampling import WeightSampler, as_sampler
-from spindex.errors import ParameterError, SpindexTypeError
+from spindex.errors import ParameterError, SpindexTypeError, SpindexWarning
 from spindex.model import CompositeIndex
 
 __all__ = ["UncertaintyResult", "uncertainty"]
+
+
+#: Bytes the accumulated rank table (units x (bins + 1), int64) may take when the bin width
+#: is chosen automatically: exact (width 1) up to 5,792 units. A fixed figure rather than a
+#: share of this machine's memory, so that the same seed gives the same result everywhere.
+_RANK_TABLE_BUDGET = 256 * 1024**2
+
+#: Scores (runs x units) evaluated and ranked at once: a chunk of many units is cut into
+#: slices of this many cells, so a run on 50,000 units never holds a chunk's 8192 x 50,000
+#: scores. The slices depend only on the number of units, never on block_size or the
+#: executor, so results stay bit-identical across both.
+_SLICE_CELLS = 2**23
+
+
+def _auto_rank_bin_width(n_units: int, budget: int | None = None) -> int:
+    """The narrowest rank-bin width whose table (units x (bins + 1) int64) fits ``budget``.
+
+    1 (exact rank counts) whenever the full units x (units + 1) table fits.
+    """
+    budget = _RANK_TABLE_BUDGET if budget is None else budget
+    if n_units < 1 or 8 * n_units * (n_units + 1) <= budget:
+        return 1
+    bins = max(1, budget // (8 * n_units) - 1)
+    return min(n_units, -(-n_units // bins))
+
+
+def _slice_rows(n_units: int) -> int:
+    return max(1, min(CHUNK, _SLICE_CELLS // max(1, n_units)))
 
 
 @dataclass(frozen=True)
@@ -40,7 +70,7 @@ class _ChunkStats:
     """What one chunk of runs contributes; combined in chunk order."""
 
     n: int
-    rank_counts: np.ndarray  # units x (n_units + 1): column r counts rank r, column 0 missing
+    rank_counts: np.ndarray  # units x (bins + 1): column j counts rank bin j, column 0 missing
     score_count: np.ndarray  # units
     score_mean: np.ndarray  # units
     score_m2: np.ndarray  # units: sum of squared deviations from the chunk mean
@@ -51,6 +81,19 @@ class _ChunkStats:
     choices: np.ndarray | None  # runs x switches
     scores: np.ndarray | None
     ranks: np.ndarray | None
+
+
+def _merge_moments(
+    count: np.ndarray, mean: np.ndarray, m2: np.ndarray,
+    nb: np.ndarray, mean_b: np.ndarray, m2_b: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Chan et al.'s pairwise update of (count, mean, M2) by a batch; deterministic in order."""
+    new_n = count + nb
+    with np.errstate(invalid="ignore", divide="ignore"):
+        delta = np.where(nb > 0, mean_b - mean, 0.0)
+        mean = np.where(new_n > 0, mean + delta * nb / new_n, 0.0)
+        m2 = m2 + np.where(nb > 0, m2_b + delta**2 * count * nb / new_n, 0.0)
+    return new_n, mean, m2
 
 
 @dataclass(frozen=True)
@@ -65,6 +108,12 @@ class _Task:
     seed: np.random.SeedSequence
     keep_runs: bool
     keep_inputs: bool
+    bin_width: int = 1
+
+    def __repr__(self) -> str:
+        # Cheap and small: executors (dask) format and hash the task they are given.
+        return (f"<uncertainty task: {len(self.compiled.units)} units, "
+                f"{len(self.compiled.variants)} variants, bin width {self.bin_width}>")
 
     def __call__(self, block: Sequence[tuple[int, int, int]]) -> list[_ChunkStats]:
         return [self.chunk(c, stop - start) for c, start, stop in block]
@@ -78,13 +127,67 @@ class _Task:
             W = self.sampler.draw(fw, rng, m)
         choices = self.switches.draw(rng, m)
         variants = self.switches.variant_of(choices)
-        scores = self.compiled.evaluate_mixed(self.switches.apply_weights(W, choices), variants)
+        # Discrete weight inputs act on the run's weights; the sampled ones are recorded.
+        W_run = self.switches.apply_weights(W, choices)
+        n_units = len(self.compiled.units)
+        b = self.bin_width
+        n_bins = -(-n_units // b)
+        step = _slice_rows(n_units)
+        if step >= m:
+            counts, count, mean, m2, rank_shift, scores, ranks = self._slice(W_run, variants)
+            counts = counts.reshape(n_units, n_bins + 1)
+        else:
+            # Many units: evaluate and rank the chunk slice by slice (same draws, fixed slices).
+            table = np.zeros(n_units * (n_bins + 1), dtype=np.int32)
+            count = np.zeros(n_units)
+            mean = np.zeros(n_units)
+            m2 = np.zeros(n_units)
+            shifts, kept_scores, kept_ranks = [], [], []
+            for lo in range(0, m, step):
+                rows = slice(lo, min(m, lo + step))
+                c, nb, mb, m2b, rs, sc, rk = self._slice(W_run[rows], variants[rows])
+                # A chunk counts at most CHUNK runs per cell: int32 holds it, at half the bytes.
+                np.add(table, c, out=table, casting="unsafe")
+                count, mean, m2 = _merge_moments(count, mean, m2, nb, mb, m2b)
+                shifts.append(rs)
+                if self.keep_runs:
+                    kept_scores.append(sc)
+                    kept_ranks.append(rk)
+            counts = table.reshape(n_units, n_bins + 1)
+            rank_shift = np.concatenate(shifts)
+            scores = np.concatenate(kept_scores) if self.keep_runs else None
+            ranks = np.concatenate(kept_ranks) if self.keep_runs else None
+        defined = ~np.isnan(rank_shift)
+        keep = self.keep_inputs
+        return _ChunkStats(
+            n=m, rank_counts=counts, score_count=count, score_mean=mean, score_m2=m2,
+            shift_sum=float(rank_shift[defined].sum()), shift_count=int(defined.sum()),
+            rank_shift=rank_shift if keep else None,
+            weights=W[:, self.varying_cols] if keep else None,
+            choices=choices if keep else None,
+            scores=scores if self.keep_runs else None,
+            ranks=ranks,
+        )
+
+    def _slice(self, W: np.ndarray, variants: np.ndarray) -> tuple[Any, ...]:
+        """Scores, rank histogram and moments of some runs: (flat counts, count, mean, M2,
+        R_S per run, scores or None, ranks or None)."""
+        m = W.shape[0]
+        scores = self.compiled.evaluate_mixed(W, variants)
         order, ranks_sorted = sorted_ranks(scores, self.compiled.tie_scales[variants])
         n_units = scores.shape[1]
+        b = self.bin_width
+        n_bins = -(-n_units // b)
         # Histogram and rank shifts are computed in sorted order: no scatter back needed.
-        cells = order * (n_units + 1) + ranks_sorted
-        counts = np.bincount(cells.ravel(), minlength=n_units * (n_units + 1))
-        counts = counts.reshape(n_units, n_units + 1).astype(np.int64)
+        if b == 1:
+            binned = ranks_sorted
+        else:
+            # Rank r > 0 falls in bin (r - 1) // b + 1; 0 (missing) stays in column 0.
+            binned = np.where(ranks_sorted > 0, (ranks_sorted - 1) // b + 1, 0)
+        cells = order * (n_bins + 1) + binned
+        counts = np.bincount(cells.ravel(), minlength=n_units * (n_bins + 1)).astype(
+            np.int64, copy=False)  # no copy of a large table where intp is int64
+        del cells, binned
         nominal = self.nominal_ranks[order]
         if np.isnan(scores).any():
             observed = ~np.isnan(scores)
@@ -104,17 +207,7 @@ class _Task:
         if self.keep_runs:
             ranks = np.empty_like(ranks_sorted)
             np.put_along_axis(ranks, order, ranks_sorted, axis=1)
-        defined = ~np.isnan(rank_shift)
-        keep = self.keep_inputs
-        return _ChunkStats(
-            n=m, rank_counts=counts, score_count=count, score_mean=mean, score_m2=m2,
-            shift_sum=float(rank_shift[defined].sum()), shift_count=int(defined.sum()),
-            rank_shift=rank_shift if keep else None,
-            weights=W[:, self.varying_cols] if keep else None,
-            choices=choices if keep else None,
-            scores=scores if self.keep_runs else None,
-            ranks=ranks,
-        )
+        return (counts, count, mean, m2, rank_shift, scores if self.keep_runs else None, ranks)
 
 
 def _rank(value: Any) -> str:
@@ -135,7 +228,16 @@ class UncertaintyResult:
     nominal : pandas.DataFrame
         Nominal score and rank of every unit.
     rank_counts : pandas.DataFrame
-        Units x ranks (1..n_units): how many runs gave each rank.
+        Units x ranks (1..n_units): how many runs gave each rank. With a rank bin width
+        ``b > 1`` (many units), units x rank bins: the columns are a closed
+        :class:`pandas.IntervalIndex` of ranks (``[1, b]``, ``[b + 1, 2b]``, ...), and
+        ``rank_counts.loc[unit, r]`` reads the bin holding rank ``r``.
+    rank_bin_width : int
+        Width ``b`` of the rank bins the counts were kept in: 1 means exact rank statistics.
+        With ``b > 1`` the bin counts are exact (the exact counts summed over each bin), rank
+        quantiles are the middle rank of the bin holding the exact quantile (within
+        :attr:`rank_error` ranks of it), and mean ranks and mean absolute shifts are within
+        ``(b - 1) / 2``.
     mean_rank_shift : float
         R_S averaged over the runs where it is defined: the headline robustness figure
         (accumulated run by run, so it is there with ``keep_inputs=False`` too).
@@ -159,6 +261,25 @@ class UncertaintyResult:
     kept_inputs: pd.DataFrame | None = field(default=None, repr=False)
     runs_scores: pd.DataFrame | None = None
     runs_ranks: pd.DataFrame | None = None
+    rank_bin_width: int = 1
+
+    @property
+    def exact(self) -> bool:
+        """Whether the rank statistics are exact (rank bin width 1)."""
+        return self.rank_bin_width == 1
+
+    @property
+    def rank_error(self) -> int:
+        """Largest distance, in ranks, between a rank quantile given here and the exact one:
+        ``ceil((b - 1) / 2)`` for bins of width ``b``, 0 when exact."""
+        return self.rank_bin_width // 2
+
+    def _bin_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """First and last rank of every column of :attr:`rank_counts`."""
+        n_units = len(self.rank_counts)
+        b = self.rank_bin_width
+        lo = np.arange(1, n_units + 1, b)
+        return lo, np.minimum(lo + b - 1, n_units)
 
     def _not_kept(self, what: str) -> ParameterError:
         return ParameterError(
@@ -191,14 +312,20 @@ class UncertaintyResult:
 
     def rank_quantile(self, q: float) -> pd.Series:
         """The q-quantile of each unit's rank over runs (inverted empirical CDF: the smallest
-        rank r with P(rank <= r) >= q)."""
+        rank r with P(rank <= r) >= q).
+
+        With rank bins of width ``b > 1`` (:attr:`rank_bin_width`), the middle rank of the
+        bin that holds that quantile: within :attr:`rank_error` ranks of the exact one.
+        """
         if not 0.0 <= q <= 1.0:
             raise ParameterError(f"q must be in [0, 1]; got {q}.")
         counts = self.rank_counts.to_numpy()
         total = counts.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             cdf = np.cumsum(counts, axis=1) / total
-        ranks = (np.argmax(cdf >= q - 1e-12, axis=1) + 1).astype(float)
+        column = np.argmax(cdf >= q - 1e-12, axis=1)
+        lo, hi = self._bin_bounds()
+        ranks = ((lo[column] + hi[column]) // 2).astype(float)
         ranks[total[:, 0] == 0] = np.nan  # a unit never ranked has no rank quantile
         return pd.Series(ranks, index=self.rank_counts.index, name=f"rank_q{q:g}").astype("Int64")
 
@@ -207,7 +334,8 @@ class UncertaintyResult:
         absolute rank shift, and the mean and standard deviation of the score over runs;
         sorted by nominal rank."""
         counts = self.rank_counts.to_numpy()
-        r = np.arange(1, counts.shape[1] + 1)
+        lo, hi = self._bin_bounds()
+        r = (lo + hi) / 2  # the ranks themselves when exact, bin middles otherwise
         # A unit never ranked has no mean rank: NaN, not a division warning.
         total = np.where(counts.sum(axis=1) > 0, counts.sum(axis=1), np.nan)
         mean_rank = (counts * r).sum(axis=1) / total
@@ -230,9 +358,12 @@ class UncertaintyResult:
 
     def __repr__(self) -> str:
         s = self.summary().head(10)
+        approx = ("" if self.exact else
+                  f", ranks in bins of {self.rank_bin_width} (quantiles within "
+                  f"{self.rank_error} ranks)")
         lines = [
             f"<UncertaintyResult: {self.n} runs, {len(self.rank_counts)} units, mean rank shift "
-            f"R_S = {self.mean_rank_shift:.3f}>",
+            f"R_S = {self.mean_rank_shift:.3f}{approx}>",
             "  unit                 nominal  median  5%-95% rank",
         ]
         for unit, row in s.iterrows():
@@ -248,7 +379,8 @@ class UncertaintyResult:
 
         return repr_html(
             f"UncertaintyResult: {self.n:,} Monte Carlo runs",
-            [("seed", self.seed), ("mean absolute rank shift R_S", self.mean_rank_shift)],
+            [("seed", self.seed), ("mean absolute rank shift R_S", self.mean_rank_shift),
+             ("rank bin width (1 = exact)", self.rank_bin_width)],
             self.summary(), index_label="unit")
 
 
@@ -265,6 +397,7 @@ def uncertainty(
     keep_runs: bool = False,
     keep_inputs: bool = True,
     choices: Sequence[DiscreteInput] | None = None,
+    rank_bin_width: int | None = None,
     **switches: Any,
 ) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranking.
@@ -318,6 +451,16 @@ def uncertainty(
         a column of :attr:`UncertaintyResult.inputs`, after the method switches. Their
         draws come after those of the weights and switches, so an input with a single
         alternative leaves every other draw, and every statistic, unchanged.
+    rank_bin_width : int, optional
+        Keep each unit's rank counts in bins of this many ranks (1: exact). By default, 1
+        whenever the units x (units + 1) table of exact counts takes at most
+        256 MiB, up to 5,792 units, else the narrowest width that
+        fits (a :class:`~spindex.errors.SpindexWarning` says so): for 50,000 units, bins of
+        75 ranks, with rank quantiles within 37 ranks of the exact ones
+        (:attr:`UncertaintyResult.rank_error`). The bin counts are merged run by run like
+        the exact ones, so they too are bit-identical for any ``block_size`` and
+        ``executor``. Memory of the rank table: ``8 * units * (ceil(units / b) + 1)``
+        bytes, plus half that per chunk of runs in flight.
     **switches
         Discrete uncertain choices, named after the model parameter they replace, each a
         list of equally likely alternatives or ``{"alternatives": [...], "probabilities":
@@ -332,6 +475,7 @@ def uncertainty(
     ------
     ParameterError
         For an unknown switch or node, ``phi`` outside [0, 1), ``n < 2``, a negative seed,
+        ``rank_bin_width < 1``,
         results that would not fit in memory, or a re-aggregated node that is not a power
         mean — before any heavy work; for an executor that is shut down, breaks or cannot
         pickle the model, naming the block.
@@ -372,6 +516,8 @@ def uncertainty(
     progress = check_flag(progress, "progress", owner)
     keep_runs = check_flag(keep_runs, "keep_runs", owner)
     keep_inputs = check_flag(keep_inputs, "keep_inputs", owner)
+    if rank_bin_width is not None:
+        rank_bin_width = check_count(rank_bin_width, "rank_bin_width", owner)
     sampler = as_sampler(weights)
     switch_set = SwitchSet.build(model, switches, choices, data, owner)
     fw = model.framework
@@ -382,8 +528,11 @@ def uncertainty(
             "Nothing is uncertain: give weights (e.g. 0.25) and/or switches such as "
             "normalize=['minmax', 'zscore']."
         )
+    # Screening happens per variant, so the units are those of the data until compiled.
+    width = _auto_rank_bin_width(len(data)) if rank_bin_width is None else rank_bin_width
+    width = max(1, min(width, len(data)))
     _check_memory(n, block_size, executor, len(data), len(varying),
-                  len(switch_set.switches), keep_inputs, keep_runs)
+                  len(switch_set.switches), keep_inputs, keep_runs, width)
     # The nominal model first: its own scores give the nominal ranks.
     compiled = switch_set.compile(data, varying)
     nominal = model.score(data)
@@ -398,11 +547,22 @@ def uncertainty(
         compiled=compiled, switches=switch_set, sampler=sampler,
         varying_cols=np.array([compiled.position(c) for c in varying], dtype=np.int64),
         nominal_ranks=nominal_ranks, seed=seed_seq, keep_runs=keep_runs,
-        keep_inputs=keep_inputs,
+        keep_inputs=keep_inputs, bin_width=width,
     )
     units = pd.Index(compiled.units, name=nominal.scores.index.name)
     n_units = len(units)
-    counts = np.zeros((n_units, n_units + 1), dtype=np.int64)
+    if rank_bin_width is None and width > 1:
+        warnings.warn(
+            f"uncertainty keeps the rank counts of the {n_units:,} units in bins of {width} "
+            f"ranks: the exact units x ranks table would take "
+            f"{8 * n_units * (n_units + 1) / 1024**3:.3g} GiB. Rank quantiles are within "
+            f"{width // 2} ranks of the exact ones (result.rank_error). Pass "
+            "rank_bin_width=1 for exact counts if the memory is there, or a width of your "
+            "own to silence this warning.",
+            SpindexWarning, stacklevel=user_stacklevel(),
+        )
+    n_bins = -(-n_units // width)
+    counts = np.zeros((n_units, n_bins + 1), dtype=np.int64)
     total_n = np.zeros(n_units)
     mean = np.zeros(n_units)
     m2 = np.zeros(n_units)
@@ -419,13 +579,8 @@ def uncertainty(
     for stats in map_chunks(task, n, block_size=block_size, executor=executor, owner=owner):
         counts += stats.rank_counts
         # Chan et al.'s pairwise update, applied in chunk order: deterministic.
-        nb = stats.score_count
-        new_n = total_n + nb
-        with np.errstate(invalid="ignore", divide="ignore"):
-            delta = np.where(nb > 0, stats.score_mean - mean, 0.0)
-            mean = np.where(new_n > 0, mean + delta * nb / new_n, 0.0)
-            m2 = m2 + np.where(nb > 0, stats.score_m2 + delta**2 * total_n * nb / new_n, 0.0)
-        total_n = new_n
+        total_n, mean, m2 = _merge_moments(total_n, mean, m2, stats.score_count,
+                                           stats.score_mean, stats.score_m2)
         rows = slice(done, done + stats.n)
         # Summed in chunk order: the same bits whatever the blocks and the executor.
         shift_sum += stats.shift_sum
@@ -470,20 +625,29 @@ def uncertainty(
         nominal=pd.DataFrame({"score": nominal.index.to_numpy(),
                               "rank": nominal.ranks[root].to_numpy(dtype=float, na_value=np.nan)},
                              index=units),
-        rank_counts=pd.DataFrame(counts[:, 1:], index=units,
-                                 columns=pd.RangeIndex(1, n_units + 1, name="rank")),
+        rank_counts=pd.DataFrame(counts[:, 1:], index=units, columns=_rank_columns(n_units, width)),
         score_stats=pd.DataFrame({"mean": mean, "sd": sd, "n": total_n}, index=units),
         mean_rank_shift=shift_sum / shift_count if shift_count else float("nan"),
         kept_rank_shift=rank_shift,
         kept_inputs=inputs,
         runs_scores=runs_scores,
         runs_ranks=runs_ranks,
+        rank_bin_width=width,
     )
+
+
+def _rank_columns(n_units: int, width: int) -> pd.Index:
+    """Columns of the rank counts: the ranks, or closed intervals of ranks for bins."""
+    if width == 1:
+        return pd.RangeIndex(1, n_units + 1, name="rank")
+    lo = np.arange(1, n_units + 1, width)
+    return pd.IntervalIndex.from_arrays(lo, np.minimum(lo + width - 1, n_units),
+                                        closed="both", name="rank")
 
 
 def _check_memory(
     n: int, block_size: int, executor: Executor | None, n_units: int, n_weights: int,
-    n_switches: int, keep_inputs: bool, keep_runs: bool,
+    n_switches: int, keep_inputs: bool, keep_runs: bool, width: int = 1,
 ) -> None:
     """Refuse, before allocating, a run whose returned records would not fit in memory."""
     per_run = 0
@@ -501,15 +665,23 @@ def _check_memory(
     # Blocks in flight hold their chunks' rank counts and per-run records.
     per_block = max(1, -(-block_size // CHUNK))
     in_flight = min(-(-n // CHUNK), per_block * (16 if executor is not None else 1))
-    chunk_bytes = 8 * n_units * (n_units + 4) + CHUNK * per_run
-    needed = n * per_run + in_flight * chunk_bytes
+    n_bins = -(-n_units // width)
+    # Each chunk in flight holds its int32 rank table (int64 when in one slice) and moments.
+    chunk_bytes = 8 * n_units * (n_bins + 4) + CHUNK * per_run
+    # The accumulated table, and the one slice being evaluated: scores, sort order and keys
+    # (float64 / intp), ranks and binned ranks, cells, and their bincount.
+    rows = min(_slice_rows(n_units), CHUNK)
+    working = 8 * n_units * (n_bins + 1) * 2 + rows * n_units * 8 * 6
+    needed = n * per_run + in_flight * chunk_bytes + working
     what = " and ".join(parts) or "nothing per run"
     detail = (f"n = {n:,} runs x {per_run} bytes of per-run records ({what}), plus "
-              f"{in_flight} chunks of {CHUNK} runs in flight")
+              f"{in_flight} chunks of {CHUNK} runs in flight and a rank table of "
+              f"{n_units:,} units x {n_bins + 1:,} rank bins of width {width}")
     if keep_inputs or keep_runs:
         hint = ("Pass keep_inputs=False and keep_runs=False to keep memory flat in n (the "
                 "summary, rank counts, score statistics and mean R_S are accumulated run by "
                 "run and do not change), or lower n.")
     else:
-        hint = "Lower block_size: it bounds the runs each block holds in memory."
+        hint = ("Lower block_size: it bounds the runs each block holds in memory; with many "
+                "units, pass a wider rank_bin_width (or leave it to the default).")
     check_memory(needed, "uncertainty", detail, hint)

@@ -1,0 +1,140 @@
+"""Executors receive the model once: per block, a process pool gets a token and a path, a dask
+cluster the future of a scattered copy; the results are the same bits as one process."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import spindex as sp
+from spindex.analysis import _engine
+from spindex.analysis._engine import CHUNK, _Shipped, map_chunks
+
+
+class _Counter:
+    """A picklable task that says which process ran it and how many times it was loaded."""
+
+    loads = 0
+
+    def __init__(self, size: int) -> None:
+        self.ballast = np.zeros(size)  # stands for the compiled model
+
+    def __setstate__(self, state: dict) -> None:
+        type(self).loads += 1
+        self.__dict__.update(state)
+
+    def __call__(self, block):
+        return [(c, os.getpid(), type(self).loads) for c, _, _ in block]
+
+
+class _Spy(ProcessPoolExecutor):
+    """A process pool that records what each submission pickles to."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sent: list[tuple[object, int]] = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.sent.append((fn, len(pickle.dumps((fn, args)))))
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_process_pool_gets_a_token_per_block_and_loads_the_task_once_per_worker() -> None:
+    task = _Counter(500_000)  # 4 MB
+    n = 12 * CHUNK
+    with _Spy(2) as pool:
+        out = list(map_chunks(task, n, block_size=CHUNK, executor=pool))
+    assert [c for c, _, _ in out] == list(range(12))
+    assert len(pool.sent) == 12
+    assert all(isinstance(fn, _Shipped) for fn, _ in pool.sent)
+    assert max(size for _, size in pool.sent) < 1_000  # not the 4 MB of the task
+    assert len(repr(pool.sent[0][0])) < 40
+    # Each worker unpickled the task once, however many blocks it ran.
+    assert {loads for _, _, loads in out} == {1}
+    # The temporary file is gone once the run ends.
+    assert not os.path.exists(pool.sent[0][0].path)
+
+
+class _Boom(_Counter):
+    def __call__(self, block):
+        raise sp.errors.ParameterError("no")
+
+
+def test_the_task_file_is_removed_after_a_failure() -> None:
+    before = {f for f in os.listdir(_tmpdir()) if f.startswith("spindex-task-")}
+    with ProcessPoolExecutor(1) as pool, pytest.raises(sp.errors.ParameterError, match="no"):
+        list(map_chunks(_Boom(10), 3 * CHUNK, block_size=CHUNK, executor=pool))
+    after = {f for f in os.listdir(_tmpdir()) if f.startswith("spindex-task-")}
+    assert not (after - before)
+
+
+def _tmpdir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
+
+
+def test_threads_get_the_task_itself() -> None:
+    task = _Counter(10)
+    with ThreadPoolExecutor(2) as pool:
+        out = list(map_chunks(task, 3 * CHUNK, block_size=CHUNK, executor=pool))
+    assert [c for c, _, _ in out] == [0, 1, 2]
+    assert {pid for _, pid, _ in out} == {os.getpid()}
+
+
+def test_a_worker_keeps_only_the_latest_task() -> None:
+    first = _Shipped("a" * 32, "/nonexistent")
+    _engine._WORKER_TASKS.clear()
+    _engine._WORKER_TASKS[first.token] = lambda block: ["cached"]
+    assert first([(0, 0, 1)]) == ["cached"]  # no file read: it is cached
+    path = os.path.join(_tmpdir(), f"spindex-test-{os.getpid()}.pickle")
+    with open(path, "wb") as fh:
+        pickle.dump(_Counter(3), fh)
+    try:
+        second = _Shipped("b" * 32, path)
+        second([(5, 0, 1)])
+        assert list(_engine._WORKER_TASKS) == [second.token]
+    finally:
+        os.unlink(path)
+        _engine._WORKER_TASKS.clear()
+
+
+@pytest.mark.slow
+def test_dask_scatters_the_task_once_and_gives_the_same_bits(asem_framework, asem_data) -> None:
+    distributed = pytest.importorskip("distributed")
+    model = sp.CompositeIndex(asem_framework, normalize=sp.MinMax(1, 100))
+    kwargs = {"weights": sp.WeightNoise(0.25, levels=[2, 3]),
+              "aggregate": ["arithmetic", "geometric"], "n": 3 * CHUNK, "seed": 4,
+              "block_size": CHUNK}
+    local = sp.uncertainty(model, asem_data, **kwargs)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        executor = client.get_executor()
+        seen = []
+        real_submit = executor.submit
+
+        def submit(fn, *args, **kw):
+            seen.append((fn, args))
+            return real_submit(fn, *args, **kw)
+
+        executor.submit = submit
+        remote = sp.uncertainty(model, asem_data, executor=executor, **kwargs)
+        with pytest.warns(sp.SpindexWarning, match="never varies"):
+            sobol_local = sp.sobol(model, asem_data, n=2**9, seed=1, bootstrap=0)
+        with pytest.warns(sp.SpindexWarning, match="never varies"):
+            sobol_remote = sp.sobol(model, asem_data, n=2**9, seed=1, bootstrap=0,
+                                    executor=executor)
+    pd.testing.assert_frame_equal(remote.summary(), local.summary(), check_exact=True)
+    pd.testing.assert_series_equal(remote.rank_shift, local.rank_shift, check_exact=True)
+    pd.testing.assert_frame_equal(sobol_remote.total_order_score,
+                                  sobol_local.total_order_score, check_exact=True)
+    assert seen and all(fn is _engine._call_block for fn, _ in seen)
+    # Every block refers to the scattered copy: a future, not the model.
+    assert all(type(args[0]).__name__ == "Future" for _, args in seen)
+    assert all(len(repr(args[1])) < 200 for _, args in seen)

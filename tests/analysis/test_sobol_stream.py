@@ -1,0 +1,117 @@
+"""Sobol streamed: design rows from their indices, estimator sums merged in chunk order, and
+what is kept only on request."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import spindex as sp
+from spindex.analysis import sobol as sobol_module
+from spindex.analysis._engine import CHUNK
+from spindex.analysis._runs import check_seed
+from spindex.analysis.sobol import (
+    _Evaluate,
+    _indices_from_sums,
+    _merge_pooled,
+    _Sums,
+    saltelli_design,
+    sobol_indices,
+)
+from spindex.errors import ParameterError
+
+KW = {"weights": sp.WeightNoise(0.3, levels=[2, 3]), "aggregate": ["arithmetic", "geometric"]}
+
+
+@pytest.fixture(scope="module")
+def model(asem_framework) -> sp.CompositeIndex:
+    return sp.CompositeIndex(asem_framework, normalize=sp.MinMax(1, 100))
+
+
+def _quiet(fn, *args, **kwargs):
+    with pytest.warns(sp.SpindexWarning, match="never varies"):
+        return fn(*args, **kwargs)
+
+
+@pytest.mark.parametrize(("n", "start", "stop"), [(2**14, 0, CHUNK), (2**14, CHUNK, 2**14),
+                                                   (2**13, 0, 2**13), (64, 0, 64)])
+def test_fast_forwarded_rows_are_the_rows_of_the_whole_design(n, start, stop) -> None:
+    A, B = saltelli_design(n, 5, seed=3)
+    task = object.__new__(_Evaluate)
+    object.__setattr__(task, "seed", check_seed(3, "test"))
+    object.__setattr__(task, "dims", 5)
+    a, b = task.base(start, stop)
+    np.testing.assert_array_equal(a, A[start:stop])
+    np.testing.assert_array_equal(b, B[start:stop])
+
+
+def test_streamed_sums_give_sobol_indices() -> None:
+    # Exact oracle of the algebra: random outputs, merged in uneven parts.
+    rng = np.random.default_rng(0)
+    n, d, k = 300, 3, 4
+    f_A, f_B = rng.normal(size=(k, n)), rng.normal(size=(k, n)) + 2.0
+    f_AB = rng.normal(size=(d, k, n))
+    total: _Sums | None = None
+    for lo, hi in [(0, 7), (7, 128), (128, 300)]:
+        a, b, ab = f_A[:, lo:hi].T, f_B[:, lo:hi].T, f_AB[:, :, lo:hi].transpose(0, 2, 1)
+        pooled = np.concatenate([a, b])
+        mean = pooled.mean(axis=0)
+        step = ab - a[None]
+        part = _Sums(2 * (hi - lo), mean, ((pooled - mean) ** 2).sum(axis=0),
+                     (b[None] * step).sum(axis=1), step.sum(axis=1), (step**2).sum(axis=1),
+                     None, None)
+        total = _merge_pooled(total, part)
+    first, tot, var = _indices_from_sums(total, n)
+    ref_first, ref_total = sobol_indices(f_A, f_B, f_AB)
+    np.testing.assert_allclose(first, ref_first, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(tot, ref_total, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(var, np.concatenate([f_A, f_B], axis=1).var(axis=1), rtol=1e-12)
+
+
+def test_bit_identical_for_any_block_size_executor_and_slices(model, asem_data,
+                                                              monkeypatch) -> None:
+    kwargs = {**KW, "n": 2 * CHUNK, "seed": 4, "bootstrap": 0, "keep_design": False}
+    base = _quiet(sp.sobol, model, asem_data, **kwargs)
+    with ThreadPoolExecutor(2) as pool:
+        other = _quiet(sp.sobol, model, asem_data, executor=pool, block_size=1, **kwargs)
+    for name in ("first_order", "total_order", "first_order_score", "total_order_score"):
+        pd.testing.assert_frame_equal(getattr(base, name), getattr(other, name),
+                                      check_exact=True)
+    # Smaller slices of a chunk: same indices up to rounding.
+    monkeypatch.setattr(sobol_module, "_SLICE_CELLS", 10_000)
+    sliced = _quiet(sp.sobol, model, asem_data, **kwargs)
+    pd.testing.assert_frame_equal(base.total_order_score, sliced.total_order_score,
+                                  check_exact=False, rtol=1e-10, atol=1e-12)
+
+
+def test_design_only_on_request_and_the_same_indices(model, asem_data) -> None:
+    kwargs = {**KW, "n": 512, "seed": 8}
+    kept = _quiet(sp.sobol, model, asem_data, bootstrap=0, **kwargs)
+    dropped = _quiet(sp.sobol, model, asem_data, bootstrap=0, keep_design=False, **kwargs)
+    with_ci = _quiet(sp.sobol, model, asem_data, bootstrap=10, **kwargs)
+    pd.testing.assert_frame_equal(kept.first_order, dropped.first_order, check_exact=True)
+    # The bootstrap keeps outputs for its resamples; the point estimates are the same sums.
+    pd.testing.assert_frame_equal(kept.total_order, with_ci.total_order, check_exact=True)
+    assert with_ci.confidence is not None and len(with_ci.confidence)
+    with pytest.raises(ParameterError, match="keep_design=True"):
+        _ = dropped.design
+    A, B = saltelli_design(512, kept.design.shape[1], seed=8)
+    np.testing.assert_array_equal(kept.design.to_numpy()[:512], A)
+    np.testing.assert_array_equal(kept.design.to_numpy()[512:1024], B)
+    assert len(kept.design) == kept.runs
+
+
+def test_keep_design_must_be_a_flag(model, asem_data) -> None:
+    with pytest.raises(sp.errors.ParameterTypeError, match="'keep_design'"):
+        sp.sobol(model, asem_data, n=64, keep_design="no")
+
+
+def test_bootstrap_outputs_that_do_not_fit_are_refused(model, asem_data, monkeypatch) -> None:
+    from spindex.analysis import _runs
+
+    monkeypatch.setattr(_runs, "memory_limit", lambda: 2 * 1024**3)
+    with pytest.raises(ParameterError, match="bootstrap=0 and keep_design=False"):
+        sp.sobol(model, asem_data, n=2**24, bootstrap=10, keep_design=False)
