@@ -77,7 +77,7 @@ def test_knn_ignores_constant_columns_and_uses_every_donor_when_few() -> None:
 
 def test_knn_refuses_a_unit_without_neighbours() -> None:
     X = np.array([[1.0, 2.0], [np.nan, np.nan], [3.0, 4.0]])
-    with pytest.raises(MethodError, match=r"Unit 'B' shares no observed indicator .* 'x'"):
+    with pytest.raises(MethodError, match=r"Unit 'B' shares no observed, non-constant .* 'x'"):
         KNNImputer()(X, sp.methods.impute.ImputationContext(("x", "y"), ("A", "B", "C")))
 
 

@@ -735,8 +735,8 @@ class KNNImputer(Imputer):
         On construction, if ``k`` is not a positive integer.
     MethodError
         When called, for an indicator with missing values and no observed value, or a unit
-        that shares no observed indicator with any unit observing a value it lacks (for
-        example a unit with no observed value at all): it has no neighbour to borrow from.
+        that shares no observed, non-constant indicator with any unit observing a value it
+        lacks (for example a unit with no observed value at all): it has no neighbour.
 
     References
     ----------
@@ -783,9 +783,9 @@ class KNNImputer(Imputer):
             if lonely.any():
                 unit = ctx.units[int(need[int(np.argmax(lonely))])]
                 raise MethodError(
-                    f"Unit {unit!r} shares no observed indicator with any unit that observes "
-                    f"{ctx.codes[j]!r}, so 'knn' imputation has no neighbour to borrow its value "
-                    "from. Drop the unit, or impute with 'em' or 'mean'."
+                    f"Unit {unit!r} shares no observed, non-constant indicator with any unit "
+                    f"that observes {ctx.codes[j]!r}, so 'knn' imputation has no neighbour to "
+                    "borrow its value from. Drop the unit, or impute with 'em' or 'mean'."
                 )
             vals = np.where(usable, A[donors[order], j], 0.0)
             out[need, j] = vals.sum(axis=1) / usable.sum(axis=1)
