@@ -33,6 +33,7 @@ from spindex.analysis.infer_weights import InferredWeights, infer_weights
 from spindex.analysis.rank_bounds import RankBounds, rank_bounds
 from spindex.analysis.removal import RemovalResult, remove_indicators
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
+from spindex.analysis.shapley import ShapleyResult, shapley_effects
 from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
 from spindex.analysis.sobol import SobolResult, sobol
 from spindex.analysis.uncertainty import UncertaintyResult, uncertainty
@@ -185,6 +186,7 @@ __all__ = [
     "SMAAResult",
     "Scaled",
     "Screen",
+    "ShapleyResult",
     "SobolResult",
     "SpindexError",
     "SpindexTypeError",
@@ -231,6 +233,7 @@ __all__ = [
     "report",
     "report_html",
     "score_panel",
+    "shapley_effects",
     "share_of_total",
     "simplex_share",
     "smaa",

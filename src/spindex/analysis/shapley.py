@@ -1,0 +1,451 @@
+"""Shapley effects of dependent weights on every unit's score and rank.
+
+Sobol indices need independent inputs, so :func:`~spindex.analysis.sobol.sobol` refuses
+weights that live on a simplex (they sum to one: moving one moves the others). Shapley
+effects (Owen 2014; Song, Nelson and Staum 2016) apportion the variance of an output among
+dependent inputs: input ``i`` gets the average, over all orders in which the inputs could be
+revealed, of the variance it removes when it joins the inputs revealed before it. They are
+non-negative for these costs, sum to the output's variance, and two perfectly dependent
+inputs share equally.
+
+Estimator. With ``d`` inputs and the cost ``c(S) = E[Var(Y | X_-S)]`` (the variance left
+when only the inputs outside ``S`` are known; ``c({}) = 0``, ``c(all) = Var(Y)``), the Shapley
+effect is the exact subset formula
+
+    Sh_i = sum over S not containing i of  |S|! (d - |S| - 1)! / d!  (c(S + i) - c(S)),
+
+which equals the average over all ``d!`` permutations (Song et al. 2016, Theorem 1, and
+their "exact permutation" algorithm; every subset's cost estimated once and shared by the
+permutations that reach it, as in Broto, Bachoc and Depecker 2020). Each ``c(S)`` is
+estimated by double-loop Monte Carlo: ``n_outer`` draws of ``X_-S`` from its marginal, and
+for each ``n_inner`` draws of ``X_S`` from its conditional distribution given ``X_-S``;
+``c(S)`` is the mean over outer draws of the inner sample variances (unbiased for any
+``n_inner >= 2``). ``Var(Y)`` comes from ``n_var`` independent draws. The subsets are
+estimated from independent draws, so the standard error of each effect is exact for the
+estimator: ``sqrt(sum_S a_iS^2 Var(c_hat(S)))`` with ``a_iS`` the coefficient of ``c(S)`` in
+``Sh_i``. Every estimate is unbiased; the error falls as ``1 / sqrt(n_outer)``.
+
+Conditional sampling is exact for simplex weights: the weights of a sibling group are
+Dirichlet (``DirichletWeights``, ``UniformSimplex``), and a Dirichlet vector is neutral:
+given the weights outside ``S``, the weights of ``S`` in the same group are their remaining
+mass times a Dirichlet of their own parameters (a single one is determined). Groups under
+different parents are independent.
+
+References
+----------
+Owen, A. B. (2014). Sobol' indices and Shapley value. *SIAM/ASA JUQ* 2, 245-251.
+Song, E., Nelson, B. L. and Staum, J. (2016). Shapley effects for global sensitivity
+analysis: theory and computation. *SIAM/ASA JUQ* 4, 1060-1083.
+Owen, A. B. and Prieur, C. (2017). On Shapley value for measuring importance of dependent
+inputs. *SIAM/ASA JUQ* 5, 986-1002.
+Iooss, B. and Prieur, C. (2019). Shapley effects for sensitivity analysis with correlated
+inputs: comparisons with Sobol' indices, numerical estimation and applications. *IJUQ* 9(5),
+493-514.
+Broto, B., Bachoc, F. and Depecker, M. (2020). Variance reduction for estimation of Shapley
+effects and adaptation to unknown input distribution. *SIAM/ASA JUQ* 8, 693-716.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from spindex._ranking import rank_rows
+from spindex.analysis._engine import CompiledModel
+from spindex.analysis._runs import check_count, check_memory, check_seed, seed_record
+from spindex.analysis.sampling import DirichletWeights, UniformSimplex
+from spindex.errors import ParameterError, SpindexTypeError, SpindexWarning
+from spindex.methods._base import FloatArray
+from spindex.model import CompositeIndex
+
+__all__ = ["ShapleyResult", "shapley_effects"]
+
+#: Most inputs the exact subset estimator takes (2**d - 2 subset costs).
+MAX_INPUTS = 12
+
+
+class _Inputs(Protocol):
+    """A joint distribution of ``d`` inputs that can be sampled conditionally."""
+
+    @property
+    def d(self) -> int: ...
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray: ...
+
+    def resample(self, rng: np.random.Generator, X: FloatArray, S: np.ndarray) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Simplex:
+    """Independent Dirichlet groups: ``groups[g]`` are input positions, ``alphas[g]`` their
+    parameters."""
+
+    groups: tuple[np.ndarray, ...]
+    alphas: tuple[FloatArray, ...]
+    d: int
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        X = np.empty((n, self.d))
+        for cols, alpha in zip(self.groups, self.alphas, strict=True):
+            X[:, cols] = rng.dirichlet(alpha, size=n)
+        return X
+
+    def resample(self, rng: np.random.Generator, X: FloatArray, S: np.ndarray) -> None:
+        """Redraw in place the inputs flagged in ``S`` given the others (neutrality)."""
+        for cols, alpha in zip(self.groups, self.alphas, strict=True):
+            free = S[cols]
+            if not free.any():
+                continue
+            mass = 1.0 - X[:, cols[~free]].sum(axis=1)
+            if free.sum() == 1:
+                X[:, cols[free]] = mass[:, None]
+            else:
+                X[:, cols[free]] = mass[:, None] * rng.dirichlet(alpha[free], size=len(X))
+
+
+def _coefficients(d: int) -> tuple[np.ndarray, np.ndarray]:
+    """Subset masks (all of them, as a bit matrix) and the coefficient of each subset's cost
+    in each input's Shapley effect: ``+g(|S| - 1)`` if i in S, ``-g(|S|)`` if not, with
+    ``g(s) = s! (d - s - 1)! / d!`` (the empty set's cost is zero and drops out)."""
+    codes = np.arange(2**d)
+    masks = ((codes[:, None] >> np.arange(d)) & 1).astype(bool)
+    size = masks.sum(axis=1)
+
+    def g(s: np.ndarray) -> np.ndarray:
+        out = np.zeros(s.shape)
+        ok = (s >= 0) & (s <= d - 1)
+        out[ok] = [math.factorial(int(k)) * math.factorial(d - int(k) - 1) / math.factorial(d)
+                   for k in s[ok]]
+        return out
+
+    coef = np.where(masks, g(size - 1)[:, None], -g(size)[:, None])  # subsets x inputs
+    return masks, coef
+
+
+def _estimate(
+    func: Callable[[FloatArray], FloatArray], inputs: _Inputs, *, n_var: int, n_outer: int,
+    n_inner: int, seed: np.random.SeedSequence,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Shapley effects, their standard errors (inputs x outputs) and Var(Y) (outputs).
+
+    ``func`` maps rows of inputs (n x d) to outputs (n x m), vectorised over rows."""
+    d = inputs.d
+    masks, coef = _coefficients(d)
+    streams = seed.spawn(len(masks))
+    costs = np.zeros((len(masks), 0))
+    cost_var = costs
+    for k in range(1, len(masks)):
+        rng = np.random.default_rng(streams[k])
+        if k == len(masks) - 1:
+            Y = func(inputs.sample(rng, n_var))
+            c = Y.var(axis=0, ddof=1)
+            # Variance of the sample variance: (m4 - (n - 3) / (n - 1) s^4) / n.
+            m4 = ((Y - Y.mean(axis=0)) ** 4).mean(axis=0)
+            v = np.maximum(m4 - (n_var - 3) / (n_var - 1) * c**2, 0.0) / n_var
+        else:
+            outer = inputs.sample(rng, n_outer)
+            X = np.repeat(outer, n_inner, axis=0)
+            inputs.resample(rng, X, masks[k])
+            Y = func(X).reshape(n_outer, n_inner, -1)
+            inner = Y.var(axis=1, ddof=1)  # n_outer x outputs
+            c = inner.mean(axis=0)
+            v = inner.var(axis=0, ddof=1) / n_outer
+        if costs.shape[1] == 0:
+            costs = np.zeros((len(masks), c.shape[0]))
+            cost_var = np.zeros_like(costs)
+        costs[k], cost_var[k] = c, v
+    effects = coef.T @ costs
+    std_error = np.sqrt((coef.T**2) @ cost_var)
+    return effects, std_error, costs[-1]
+
+
+def _simplex_inputs(
+    model: CompositeIndex, weights: Any, owner: str
+) -> tuple[_Simplex, tuple[str, ...]]:
+    if not isinstance(weights, DirichletWeights | UniformSimplex):
+        raise SpindexTypeError(
+            f"The 'weights' parameter of {owner} must be a DirichletWeights or UniformSimplex "
+            "(weights on the simplex of each sibling group), e.g. "
+            f"sp.UniformSimplex(levels=[2]). Got {type(weights).__name__} instead."
+        )
+    fw = model.framework
+    varying = tuple(weights.varying(fw))
+    if len(varying) < 2:
+        raise ParameterError(
+            f"{owner} needs at least two varying weights; {weights!r} varies {list(varying)}. "
+            "Select a level or nodes with siblings."
+        )
+    if len(varying) > MAX_INPUTS:
+        raise ParameterError(
+            f"{owner} estimates the cost of every subset of the inputs, so it takes at most "
+            f"{MAX_INPUTS} weights; {weights!r} varies {len(varying)}. Vary one level (e.g. "
+            "levels=[2]) or a few nodes (nodes=[...])."
+        )
+    nw = fw.normalized_weights()
+    position = {c: i for i, c in enumerate(varying)}
+    groups: dict[str, list[str]] = {}
+    for code in varying:
+        groups.setdefault(str(fw.parent(code)), []).append(code)
+    cols, alphas = [], []
+    for parent, members in groups.items():
+        missing = [c for c in fw.children(parent) if c not in members]
+        if missing:
+            raise ParameterError(
+                f"Weights on a simplex vary whole groups of siblings, but {owner} was given "
+                f"only part of the children of '{parent}' (missing {missing}). Select a whole "
+                f"level or every child of '{parent}'."
+            )
+        if isinstance(weights, UniformSimplex):
+            alpha = np.ones(len(members))
+        else:
+            # DirichletWeights' own parameters: concentration * k * nominal share.
+            w = nw[members].to_numpy(dtype=float)
+            if (w <= 0).any():
+                raise ParameterError(
+                    f"A Dirichlet around the nominal weights needs positive weights; "
+                    f"{[c for c, x in zip(members, w, strict=True) if x <= 0]} weigh zero. "
+                    "Give them a positive nominal weight or use UniformSimplex."
+                )
+            alpha = float(weights.concentration) * len(members) * w
+        cols.append(np.array([position[c] for c in members], dtype=np.intp))
+        alphas.append(alpha)
+    return _Simplex(tuple(cols), tuple(alphas), len(varying)), varying
+
+
+@dataclass(frozen=True, eq=False)
+class ShapleyResult:
+    """Shapley effects of the varying weights on every unit's score and rank.
+
+    Attributes
+    ----------
+    inputs : tuple of str
+        The varying weights (node codes), one input each.
+    effects, rank_effects : pandas.DataFrame
+        Inputs x units: the Shapley effect of each weight on the unit's score (rank), in
+        variance units. Each column sums to :attr:`variance` (:attr:`rank_variance`).
+    std_error, rank_std_error : pandas.DataFrame
+        Inputs x units: Monte Carlo standard error of each effect.
+    variance, rank_variance : pandas.Series
+        Per unit: estimated variance of its score (rank) over the weight distribution.
+    n_var, n_outer, n_inner : int
+        Sample sizes of the estimator; the model ran
+        ``n_var + (2**d - 2) n_outer n_inner`` times (:attr:`runs`).
+    seed : int or numpy.random.SeedSequence
+        The seed that repeats the analysis (the entropy drawn when none was given).
+    """
+
+    inputs: tuple[str, ...]
+    effects: pd.DataFrame
+    std_error: pd.DataFrame
+    variance: pd.Series
+    rank_effects: pd.DataFrame
+    rank_std_error: pd.DataFrame
+    rank_variance: pd.Series
+    n_var: int
+    n_outer: int
+    n_inner: int
+    seed: int | np.random.SeedSequence
+
+    @property
+    def runs(self) -> int:
+        """Number of model evaluations."""
+        return self.n_var + (2 ** len(self.inputs) - 2) * self.n_outer * self.n_inner
+
+    @property
+    def shares(self) -> pd.DataFrame:
+        """Effects on the scores divided by each unit's score variance (columns sum to 1;
+        NaN for a unit whose score does not vary)."""
+        return self.effects / self.variance.where(self.variance > 0)
+
+    @property
+    def rank_shares(self) -> pd.DataFrame:
+        """Effects on the ranks divided by each unit's rank variance (NaN where the rank
+        never varies)."""
+        return self.rank_effects / self.rank_variance.where(self.rank_variance > 0)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table: one row per output (``"score"`` or ``"rank"``), unit and input, with
+        the effect, its share of the variance and its standard error."""
+        parts = []
+        for kind, eff, share, se in (("score", self.effects, self.shares, self.std_error),
+                                     ("rank", self.rank_effects, self.rank_shares,
+                                      self.rank_std_error)):
+            frame = pd.DataFrame({
+                "output": kind,
+                "unit": np.tile(eff.columns.to_numpy(dtype=object), len(eff.index)),
+                "input": np.repeat(eff.index.to_numpy(dtype=object), len(eff.columns)),
+                "effect": eff.to_numpy().ravel(),
+                "share": share.to_numpy().ravel(),
+                "std_error": se.to_numpy().ravel(),
+            })
+            parts.append(frame)
+        return pd.concat(parts, ignore_index=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Per input: the mean over units of its share of the score and of the rank
+        variance (units whose output varies)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return pd.DataFrame({"mean_share_score": self.shares.mean(axis=1),
+                                 "mean_share_rank": self.rank_shares.mean(axis=1)})
+
+    def __repr__(self) -> str:
+        head = (f"<ShapleyResult: {len(self.inputs)} weights, {self.effects.shape[1]} units, "
+                f"{self.runs:,} runs>")
+        with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 100):
+            return head + "\n" + self.summary().to_string()
+
+
+@dataclass(frozen=True)
+class _Score:
+    """Scores and ranks of every unit for rows of varying weights."""
+
+    compiled: CompiledModel
+    columns: np.ndarray
+
+    def __call__(self, X: FloatArray) -> FloatArray:
+        W = np.tile(self.compiled.nominal_weights, (len(X), 1))
+        W[:, self.columns] = X
+        scores = self.compiled.evaluate(W)
+        ranks = rank_rows(scores, self.compiled.tie_scales[0]).astype(float)
+        return np.concatenate([scores, ranks], axis=1)
+
+
+def shapley_effects(
+    model: CompositeIndex,
+    data: pd.DataFrame,
+    *,
+    weights: DirichletWeights | UniformSimplex,
+    n_outer: int = 512,
+    n_inner: int = 3,
+    n_var: int = 10_000,
+    seed: int | np.random.SeedSequence | None = None,
+) -> ShapleyResult:
+    """Shapley effects of weights on the simplex on every unit's score and rank.
+
+    Each varying weight is one input; the weights of a sibling group are Dirichlet (so they
+    are dependent: they sum to one), groups under different parents independent. Effects
+    are estimated by the exact subset (all-permutation) formula with double-loop Monte
+    Carlo costs (see :mod:`spindex.analysis.shapley`), scoring all units at once through
+    the compiled model.
+
+    Parameters
+    ----------
+    model : CompositeIndex
+        The nominal model; every node above a varying weight must use a power mean.
+    data : pandas.DataFrame
+        The data it scores.
+    weights : DirichletWeights or UniformSimplex
+        The weight distribution, e.g. ``sp.UniformSimplex(levels=[2])``; whole sibling
+        groups, 2 to 12 weights in all.
+    n_outer : int, default 512
+        Outer draws per subset cost; the standard errors fall as ``1 / sqrt(n_outer)``.
+    n_inner : int, default 3
+        Inner (conditional) draws per outer draw, at least 2 (Song et al. 2016 recommend 3).
+    n_var : int, default 10000
+        Draws for the output variances, at least 2.
+    seed : None, int or numpy.random.SeedSequence, optional
+        Seed of every draw; without one, fresh entropy is drawn and recorded.
+
+    Returns
+    -------
+    ShapleyResult
+
+    Raises
+    ------
+    SpindexTypeError
+        For a model, data or weight distribution of the wrong type.
+    ParameterError
+        For fewer than 2 or more than 12 varying weights, a partial sibling group, counts
+        out of range, a negative seed, a design too large for memory, or a node above the
+        weights that is not a power mean.
+
+    Warns
+    -----
+    SpindexWarning
+        When the rank of some units never varies in the variance sample (their rank
+        shares are NaN).
+
+    References
+    ----------
+    Song, Nelson and Staum (2016), SIAM/ASA JUQ 4; Owen and Prieur (2017), SIAM/ASA JUQ 5;
+    Iooss and Prieur (2019), IJUQ 9(5).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import spindex as sp
+    >>> data = sp.datasets.load("asem")
+    >>> model = sp.CompositeIndex(sp.Framework.from_table(sp.datasets.load_framework("asem")),
+    ...                           normalize=sp.MinMax(1, 100))
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", sp.SpindexWarning)  # the leaders' ranks are fixed
+    ...     sh = sp.shapley_effects(model, data, weights=sp.UniformSimplex(levels=[3]),
+    ...                             n_outer=64, n_var=500, seed=1)
+    >>> sh.inputs
+    ('Conn', 'Sust')
+    >>> bool((sh.shares.sum().dropna() - 1).abs().max() < 1e-12)
+    True
+    """
+    owner = "shapley_effects"
+    if not isinstance(model, CompositeIndex):
+        raise SpindexTypeError(
+            f"The 'model' parameter of {owner} must be a CompositeIndex. Got "
+            f"{type(model).__name__} instead."
+        )
+    if not isinstance(data, pd.DataFrame):
+        raise SpindexTypeError(
+            f"The 'data' parameter of {owner} must be a pandas DataFrame. Got "
+            f"{type(data).__name__} instead."
+        )
+    n_outer = check_count(n_outer, "n_outer", owner, minimum=2)
+    n_inner = check_count(n_inner, "n_inner", owner, minimum=2)
+    n_var = check_count(n_var, "n_var", owner, minimum=2)
+    seed_seq = check_seed(seed, owner)
+    inputs, varying = _simplex_inputs(model, weights, owner)
+    n_units = len(data)
+    rows = max(n_var, n_outer * n_inner)
+    check_memory(
+        8.0 * rows * (len(model.framework.codes) + 4 * n_units), owner,
+        f"{rows:,} runs at once (n_var, or n_outer x n_inner), {n_units:,} units",
+        "Lower n_var or n_outer.",
+    )
+    compiled = CompiledModel([model], data, varying)
+    func = _Score(compiled, np.array([compiled.position(c) for c in varying], dtype=np.intp))
+    effects, se, var = _estimate(func, inputs, n_var=n_var, n_outer=n_outer, n_inner=n_inner,
+                                 seed=seed_seq)
+    units = [str(u) for u in compiled.units]
+    m = len(units)
+    fixed = [u for u, v in zip(units, var[m:], strict=True) if not v > 0]
+    if fixed:
+        shown = ", ".join(fixed[:5]) + (f" and {len(fixed) - 5} more" if len(fixed) > 5 else "")
+        warnings.warn(
+            f"The rank of {len(fixed)} unit(s) never varies over the {n_var:,} variance runs "
+            f"({shown}): their rank shares are NaN (no variance to apportion); their score "
+            "effects are still defined.",
+            SpindexWarning, stacklevel=2,
+        )
+
+    def frame(values: FloatArray) -> pd.DataFrame:
+        return pd.DataFrame(values, index=list(varying), columns=units)
+
+    return ShapleyResult(
+        inputs=varying,
+        effects=frame(effects[:, :m]),
+        std_error=frame(se[:, :m]),
+        variance=pd.Series(var[:m], index=units),
+        rank_effects=frame(effects[:, m:]),
+        rank_std_error=frame(se[:, m:]),
+        rank_variance=pd.Series(var[m:], index=units),
+        n_var=n_var,
+        n_outer=n_outer,
+        n_inner=n_inner,
+        seed=seed_record(seed, seed_seq),
+    )
+
