@@ -63,7 +63,7 @@ def shapley_from_costs(cost, d: int) -> np.ndarray:
     for order in itertools.permutations(range(d)):
         seen: list[int] = []
         for i in order:
-            out[i] += cost(seen + [i]) - cost(seen)
+            out[i] += cost([*seen, i]) - cost(seen)
             seen.append(i)
     return out / math.factorial(d)
 
