@@ -84,6 +84,8 @@ def test_warns_about_ranks_that_never_move() -> None:
     ({"n_inner": 1}, ParameterError, "n_inner"),
     ({"n_var": 0}, ParameterError, "n_var"),
     ({"seed": -1}, ParameterError, "seed"),
+    ({"permutations": 1}, ParameterError, "permutations"),
+    ({"permutations": 2.5}, ParameterError, "permutations"),
 ])
 def test_checks_inputs_before_work(asem, kwargs, error, match) -> None:
     model, data = asem
@@ -108,3 +110,14 @@ def test_dirichlet_concentration_narrows_the_variance(asem) -> None:
     assert (narrow.variance < wide.variance).all()
     # Two weights summing to one are one input in disguise: equal shares.
     np.testing.assert_allclose(wide.shares.to_numpy(), 0.5, atol=1e-12)
+
+
+def test_random_permutations_take_every_weight(asem) -> None:
+    model, data = asem
+    sh = run(model, data, weights=sp.UniformSimplex(), permutations=10, n_outer=1, seed=2)
+    assert len(sh.inputs) == 59 and sh.permutations == 10
+    assert sh.runs == 200 + 10 * 58 * 3
+    np.testing.assert_allclose(sh.effects.sum(), sh.variance, rtol=1e-10)
+    assert np.isfinite(sh.std_error.to_numpy()).all()
+    again = run(model, data, weights=sp.UniformSimplex(), permutations=10, n_outer=1, seed=2)
+    pd.testing.assert_frame_equal(sh.effects, again.effects)

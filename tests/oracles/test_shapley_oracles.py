@@ -161,3 +161,35 @@ def test_two_perfectly_dependent_weights_share_equally() -> None:
         sh = sp.shapley_effects(model, data, weights=sp.UniformSimplex(levels=[1]),
                                 n_outer=64, n_var=2000, seed=2)
     np.testing.assert_allclose(sh.shares.to_numpy(), 0.5, rtol=0, atol=1e-12)
+
+
+def test_random_permutations_linear_gaussian() -> None:
+    from spindex.analysis.shapley import _estimate_random
+
+    rho = 0.6
+    cov = np.array([[1.0, 0, 0], [0, 1, rho], [0, rho, 1]])
+    closed = np.array([1.0, 1 + rho, 1 + rho])  # b = s = 1: the formulas reduce to these
+    effects, se, var = _estimate_random(lambda X: X.sum(axis=1)[:, None],
+                                        Gaussian(np.zeros(3), cov), n_perm=3000,
+                                        n_var=40_000, n_outer=1, n_inner=3,
+                                        seed=np.random.SeedSequence(3))
+    # The shared variance estimate's error is not in se: compare at its scale.
+    tol = 4 * np.hypot(se[:, 0], np.sqrt(2 / 40_000) * var[0] / 3)
+    assert (np.abs(effects[:, 0] - closed) < tol).all(), (effects[:, 0], closed, tol)
+    assert effects[:, 0].sum() == pytest.approx(var[0], rel=1e-12)
+
+
+def test_random_permutations_simplex_weights() -> None:
+    model, data, X = simplex_model(4, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sp.SpindexWarning)
+        sh = sp.shapley_effects(model, data, weights=sp.UniformSimplex(levels=[1]),
+                                permutations=3000, n_outer=1, n_var=40_000, seed=5)
+    assert sh.permutations == 3000 and sh.runs == 40_000 + 3000 * 3 * 3
+    for i, unit in enumerate(data.index):
+        cost = dirichlet_costs(np.ones(4), X[i])
+        exact = shapley_from_costs(cost, 4)
+        total = cost([0, 1, 2, 3])
+        tol = 4 * np.hypot(sh.std_error[unit].to_numpy(), np.sqrt(2 / 40_000) * total)
+        assert (np.abs(sh.effects[unit].to_numpy() - exact) < tol).all(), unit
+    np.testing.assert_allclose(sh.shares.sum(), 1.0, rtol=1e-12)

@@ -21,7 +21,8 @@ def gappy(draw) -> np.ndarray:
     neighbour)."""
     n = draw(st.integers(4, 14))
     p = draw(st.integers(2, 5))
-    X = draw(arrays(np.float64, (n, p), elements=st.floats(-1e3, 1e3, width=32)))
+    X = draw(arrays(np.float64, (n, p), elements=st.floats(-1e3, 1e3, width=32),
+                    fill=st.nothing()))
     holes = draw(arrays(np.bool_, (n, p)))
     holes[:, 0] = False
     holes[:2] = False

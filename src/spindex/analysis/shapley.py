@@ -25,6 +25,14 @@ estimated from independent draws, so the standard error of each effect is exact 
 estimator: ``sqrt(sum_S a_iS^2 Var(c_hat(S)))`` with ``a_iS`` the coefficient of ``c(S)`` in
 ``Sh_i``. Every estimate is unbiased; the error falls as ``1 / sqrt(n_outer)``.
 
+Beyond a handful of weights (``2**d`` subsets), ``permutations=m`` switches to the
+random-permutation estimator of Song, Nelson and Staum (2016, Algorithm 1): ``m`` random
+orders, the cost of each order's ``d - 1`` proper prefixes from ``n_outer`` outer and
+``n_inner`` inner draws (they recommend ``n_outer = 1``, ``n_inner = 3``), each input
+credited with the cost increase when it joins. Increments telescope, so effects again sum
+to the variance estimate exactly; the standard error is the spread of the increments over
+the independent orders over ``sqrt(m)``.
+
 Conditional sampling is exact for simplex weights: the weights of a sibling group are
 Dirichlet (``DirichletWeights``, ``UniformSimplex``), and a Dirichlet vector is neutral:
 given the weights outside ``S``, the weights of ``S`` in the same group are their remaining
@@ -143,11 +151,7 @@ def _estimate(
     for k in range(1, len(masks)):
         rng = np.random.default_rng(streams[k])
         if k == len(masks) - 1:
-            Y = func(inputs.sample(rng, n_var))
-            c = Y.var(axis=0, ddof=1)
-            # Variance of the sample variance: (m4 - (n - 3) / (n - 1) s^4) / n.
-            m4 = ((Y - Y.mean(axis=0)) ** 4).mean(axis=0)
-            v = np.maximum(m4 - (n_var - 3) / (n_var - 1) * c**2, 0.0) / n_var
+            c, v = _variance(func(inputs.sample(rng, n_var)), n_var)
         else:
             outer = inputs.sample(rng, n_outer)
             X = np.repeat(outer, n_inner, axis=0)
@@ -165,8 +169,63 @@ def _estimate(
     return effects, std_error, costs[-1]
 
 
+def _variance(Y: FloatArray, n: int) -> tuple[FloatArray, FloatArray]:
+    """Sample variance of each output and the variance of that estimate,
+    ``(m4 - (n - 3) / (n - 1) s^4) / n``."""
+    c = Y.var(axis=0, ddof=1)
+    m4 = ((Y - Y.mean(axis=0)) ** 4).mean(axis=0)
+    return c, np.maximum(m4 - (n - 3) / (n - 1) * c**2, 0.0) / n
+
+
+#: Model runs per call of the function in the random-permutation estimator.
+_BLOCK_ROWS = 16_384
+
+
+def _estimate_random(
+    func: Callable[[FloatArray], FloatArray], inputs: _Inputs, *, n_perm: int, n_var: int,
+    n_outer: int, n_inner: int, seed: np.random.SeedSequence,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Song, Nelson and Staum's (2016) random-permutation estimator (their Algorithm 1).
+
+    For each of ``n_perm`` random orders, the costs of its ``d - 1`` proper prefixes are
+    estimated by double-loop Monte Carlo and each input gets the increase of the cost when
+    it joins; the effects are the means over orders. Each order's increments telescope to
+    the variance estimate, so effects sum to it exactly. Orders are independent given that
+    shared estimate, so the standard error is the spread of the increments over orders
+    divided by ``sqrt(n_perm)`` (the error of the shared variance is not included)."""
+    d = inputs.d
+    streams = seed.spawn(n_perm + 1)
+    V, _ = _variance(func(inputs.sample(np.random.default_rng(streams[0]), n_var)), n_var)
+    rows = (d - 1) * n_outer * n_inner
+    per_block = max(1, _BLOCK_ROWS // rows)
+    deltas = np.zeros((n_perm, d, V.shape[0]))
+    for start in range(0, n_perm, per_block):
+        perms = range(start, min(start + per_block, n_perm))
+        orders, parts = [], []
+        for p in perms:
+            rng = np.random.default_rng(streams[p + 1])
+            order = rng.permutation(d)
+            orders.append(order)
+            S = np.zeros(d, dtype=bool)
+            for i in order[:-1]:
+                S[i] = True
+                X = np.repeat(inputs.sample(rng, n_outer), n_inner, axis=0)
+                inputs.resample(rng, X, S)
+                parts.append(X)
+        Y = func(np.concatenate(parts)).reshape(len(orders), d - 1, n_outer, n_inner, -1)
+        cost = Y.var(axis=3, ddof=1).mean(axis=2)  # orders x (d - 1) x outputs
+        cost = np.concatenate([np.zeros((len(orders), 1, V.shape[0])), cost,
+                               np.broadcast_to(V, (len(orders), 1, V.shape[0]))], axis=1)
+        for q, (p, order) in enumerate(zip(perms, orders, strict=True)):
+            deltas[p, order] = np.diff(cost[q], axis=0)
+    effects = deltas.mean(axis=0)
+    std_error = deltas.std(axis=0, ddof=1) / np.sqrt(n_perm) if n_perm > 1 else np.full(
+        effects.shape, np.nan)
+    return effects, std_error, V
+
+
 def _simplex_inputs(
-    model: CompositeIndex, weights: Any, owner: str
+    model: CompositeIndex, weights: Any, owner: str, exact: bool
 ) -> tuple[_Simplex, tuple[str, ...]]:
     if not isinstance(weights, DirichletWeights | UniformSimplex):
         raise SpindexTypeError(
@@ -181,11 +240,12 @@ def _simplex_inputs(
             f"{owner} needs at least two varying weights; {weights!r} varies {list(varying)}. "
             "Select a level or nodes with siblings."
         )
-    if len(varying) > MAX_INPUTS:
+    if exact and len(varying) > MAX_INPUTS:
         raise ParameterError(
             f"{owner} estimates the cost of every subset of the inputs, so it takes at most "
             f"{MAX_INPUTS} weights; {weights!r} varies {len(varying)}. Vary one level (e.g. "
-            "levels=[2]) or a few nodes (nodes=[...])."
+            "levels=[2]) or a few nodes (nodes=[...]), or sample orders of the weights "
+            "with permutations=1000, n_outer=1."
         )
     nw = fw.normalized_weights()
     position = {c: i for i, c in enumerate(varying)}
@@ -234,8 +294,10 @@ class ShapleyResult:
     variance, rank_variance : pandas.Series
         Per unit: estimated variance of its score (rank) over the weight distribution.
     n_var, n_outer, n_inner : int
-        Sample sizes of the estimator; the model ran
-        ``n_var + (2**d - 2) n_outer n_inner`` times (:attr:`runs`).
+        Sample sizes of the estimator.
+    permutations : int or None
+        Number of random orders (random-permutation estimator), or None for the exact
+        subset formula. The model ran :attr:`runs` times.
     seed : int or numpy.random.SeedSequence
         The seed that repeats the analysis (the entropy drawn when none was given).
     """
@@ -251,11 +313,15 @@ class ShapleyResult:
     n_outer: int
     n_inner: int
     seed: int | np.random.SeedSequence
+    permutations: int | None = None
 
     @property
     def runs(self) -> int:
-        """Number of model evaluations."""
-        return self.n_var + (2 ** len(self.inputs) - 2) * self.n_outer * self.n_inner
+        """Number of model evaluations: ``n_var + (2**d - 2) n_outer n_inner`` for the
+        exact formula, ``n_var + permutations (d - 1) n_outer n_inner`` otherwise."""
+        d = len(self.inputs)
+        sets = 2**d - 2 if self.permutations is None else self.permutations * (d - 1)
+        return self.n_var + sets * self.n_outer * self.n_inner
 
     @property
     def shares(self) -> pd.DataFrame:
@@ -325,6 +391,7 @@ def shapley_effects(
     n_outer: int = 512,
     n_inner: int = 3,
     n_var: int = 10_000,
+    permutations: int | None = None,
     seed: int | np.random.SeedSequence | None = None,
 ) -> ShapleyResult:
     """Shapley effects of weights on the simplex on every unit's score and rank.
@@ -332,8 +399,9 @@ def shapley_effects(
     Each varying weight is one input; the weights of a sibling group are Dirichlet (so they
     are dependent: they sum to one), groups under different parents independent. Effects
     are estimated by the exact subset (all-permutation) formula with double-loop Monte
-    Carlo costs (see :mod:`spindex.analysis.shapley`), scoring all units at once through
-    the compiled model.
+    Carlo costs, or for many weights by Song, Nelson and Staum's random-permutation
+    estimator (see :mod:`spindex.analysis.shapley`), scoring all units at once through the
+    compiled model.
 
     Parameters
     ----------
@@ -345,11 +413,17 @@ def shapley_effects(
         The weight distribution, e.g. ``sp.UniformSimplex(levels=[2])``; whole sibling
         groups, 2 to 12 weights in all.
     n_outer : int, default 512
-        Outer draws per subset cost; the standard errors fall as ``1 / sqrt(n_outer)``.
+        Outer draws per subset cost (at least 2 for the exact formula, whose standard
+        errors fall as ``1 / sqrt(n_outer)``; 1 is Song et al.'s choice with
+        ``permutations``).
     n_inner : int, default 3
         Inner (conditional) draws per outer draw, at least 2 (Song et al. 2016 recommend 3).
     n_var : int, default 10000
         Draws for the output variances, at least 2.
+    permutations : int, optional
+        Sample this many random orders of the weights instead of using every subset
+        (needed beyond 12 weights; e.g. ``permutations=2000, n_outer=1``). The standard
+        errors then fall as ``1 / sqrt(permutations)``.
     seed : None, int or numpy.random.SeedSequence, optional
         Seed of every draw; without one, fresh entropy is drawn and recorded.
 
@@ -362,7 +436,8 @@ def shapley_effects(
     SpindexTypeError
         For a model, data or weight distribution of the wrong type.
     ParameterError
-        For fewer than 2 or more than 12 varying weights, a partial sibling group, counts
+        For fewer than 2 varying weights (or more than 12 without ``permutations``), a
+        partial sibling group, counts
         out of range, a negative seed, a design too large for memory, or a node above the
         weights that is not a power mean.
 
@@ -404,13 +479,17 @@ def shapley_effects(
             f"The 'data' parameter of {owner} must be a pandas DataFrame. Got "
             f"{type(data).__name__} instead."
         )
-    n_outer = check_count(n_outer, "n_outer", owner, minimum=2)
+    exact = permutations is None
+    if not exact:
+        permutations = check_count(permutations, "permutations", owner, minimum=2)
+    n_outer = check_count(n_outer, "n_outer", owner, minimum=2 if exact else 1)
     n_inner = check_count(n_inner, "n_inner", owner, minimum=2)
     n_var = check_count(n_var, "n_var", owner, minimum=2)
     seed_seq = check_seed(seed, owner)
-    inputs, varying = _simplex_inputs(model, weights, owner)
+    inputs, varying = _simplex_inputs(model, weights, owner, exact)
     n_units = len(data)
-    rows = max(n_var, n_outer * n_inner)
+    rows = max(n_var, n_outer * n_inner, _BLOCK_ROWS if not exact else 0,
+               (len(varying) - 1) * n_outer * n_inner)
     check_memory(
         8.0 * rows * (len(model.framework.codes) + 4 * n_units), owner,
         f"{rows:,} runs at once (n_var, or n_outer x n_inner), {n_units:,} units",
@@ -418,8 +497,12 @@ def shapley_effects(
     )
     compiled = CompiledModel([model], data, varying)
     func = _Score(compiled, np.array([compiled.position(c) for c in varying], dtype=np.intp))
-    effects, se, var = _estimate(func, inputs, n_var=n_var, n_outer=n_outer, n_inner=n_inner,
-                                 seed=seed_seq)
+    if permutations is None:
+        effects, se, var = _estimate(func, inputs, n_var=n_var, n_outer=n_outer,
+                                     n_inner=n_inner, seed=seed_seq)
+    else:
+        effects, se, var = _estimate_random(func, inputs, n_perm=permutations, n_var=n_var,
+                                            n_outer=n_outer, n_inner=n_inner, seed=seed_seq)
     units = [str(u) for u in compiled.units]
     m = len(units)
     fixed = [u for u, v in zip(units, var[m:], strict=True) if not v > 0]
@@ -447,5 +530,6 @@ def shapley_effects(
         n_outer=n_outer,
         n_inner=n_inner,
         seed=seed_record(seed, seed_seq),
+        permutations=permutations,
     )
 
