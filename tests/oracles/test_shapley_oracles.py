@@ -56,6 +56,13 @@ class Gaussian:
         mu = self.mean[S] + (X[:, o] - self.mean[o]) @ B.T
         X[:, S] = mu + rng.multivariate_normal(np.zeros(S.sum()), cond, size=len(X))
 
+    def resample_rows(self, rng, X, F):
+        for S in np.unique(F, axis=0):
+            rows = (F == S).all(axis=1)
+            part = X[rows]
+            self.resample(rng, part, S)
+            X[rows] = part
+
 
 def shapley_from_costs(cost, d: int) -> np.ndarray:
     """Average over the d! orders of the marginal cost of each input."""

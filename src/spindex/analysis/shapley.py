@@ -88,6 +88,8 @@ class _Inputs(Protocol):
 
     def resample(self, rng: np.random.Generator, X: FloatArray, S: np.ndarray) -> None: ...
 
+    def resample_rows(self, rng: np.random.Generator, X: FloatArray, F: np.ndarray) -> None: ...
+
 
 @dataclass(frozen=True)
 class _Simplex:
@@ -115,6 +117,27 @@ class _Simplex:
                 X[:, cols[free]] = mass[:, None]
             else:
                 X[:, cols[free]] = mass[:, None] * rng.dirichlet(alpha[free], size=len(X))
+
+
+    def resample_rows(self, rng: np.random.Generator, X: FloatArray, F: np.ndarray) -> None:
+        """As :meth:`resample`, with its own set of redrawn inputs per row (``F``: rows x d).
+
+        A Dirichlet vector is independent gammas over their sum, so the free weights of
+        every row are drawn at once: gammas masked to the row's free entries, normalised."""
+        for cols, alpha in zip(self.groups, self.alphas, strict=True):
+            free = F[:, cols]
+            rows = free.any(axis=1)
+            if not rows.any():
+                continue
+            Xg, fg = X[np.ix_(rows, cols)], free[rows]
+            mass = 1.0 - np.where(fg, 0.0, Xg).sum(axis=1)
+            G = np.where(fg, rng.standard_gamma(alpha, size=fg.shape), 0.0)
+            total = G.sum(axis=1)
+            # Gammas of tiny shape can all underflow to zero: draw those rows exactly.
+            for i in np.flatnonzero(total <= 0):
+                G[i, fg[i]] = rng.dirichlet(alpha[fg[i]])
+                total[i] = 1.0
+            X[np.ix_(rows, cols)] = np.where(fg, mass[:, None] * G / total[:, None], Xg)
 
 
 def _coefficients(d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -194,30 +217,28 @@ def _estimate_random(
     shared estimate, so the standard error is the spread of the increments over orders
     divided by ``sqrt(n_perm)`` (the error of the shared variance is not included)."""
     d = inputs.d
-    streams = seed.spawn(n_perm + 1)
+    streams = seed.spawn(2)
     V, _ = _variance(func(inputs.sample(np.random.default_rng(streams[0]), n_var)), n_var)
+    rng = np.random.default_rng(streams[1])
+    orders = np.argsort(rng.random((n_perm, d)), axis=1)
+    # prefix[p, j] flags the first j + 1 inputs of order p (j < d - 1: the proper prefixes).
+    rank = np.argsort(orders, axis=1)
+    prefix = rank[:, None, :] <= np.arange(d - 1)[None, :, None]  # orders x (d-1) x d
     rows = (d - 1) * n_outer * n_inner
     per_block = max(1, _BLOCK_ROWS // rows)
     deltas = np.zeros((n_perm, d, V.shape[0]))
     for start in range(0, n_perm, per_block):
-        perms = range(start, min(start + per_block, n_perm))
-        orders, parts = [], []
-        for p in perms:
-            rng = np.random.default_rng(streams[p + 1])
-            order = rng.permutation(d)
-            orders.append(order)
-            S = np.zeros(d, dtype=bool)
-            for i in order[:-1]:
-                S[i] = True
-                X = np.repeat(inputs.sample(rng, n_outer), n_inner, axis=0)
-                inputs.resample(rng, X, S)
-                parts.append(X)
-        Y = func(np.concatenate(parts)).reshape(len(orders), d - 1, n_outer, n_inner, -1)
+        stop = min(start + per_block, n_perm)
+        m = stop - start
+        F = np.repeat(prefix[start:stop].reshape(m * (d - 1), d), n_outer * n_inner, axis=0)
+        X = np.repeat(inputs.sample(rng, m * (d - 1) * n_outer), n_inner, axis=0)
+        inputs.resample_rows(rng, X, F)
+        Y = func(X).reshape(m, d - 1, n_outer, n_inner, -1)
         cost = Y.var(axis=3, ddof=1).mean(axis=2)  # orders x (d - 1) x outputs
-        cost = np.concatenate([np.zeros((len(orders), 1, V.shape[0])), cost,
-                               np.broadcast_to(V, (len(orders), 1, V.shape[0]))], axis=1)
-        for q, (p, order) in enumerate(zip(perms, orders, strict=True)):
-            deltas[p, order] = np.diff(cost[q], axis=0)
+        cost = np.concatenate([np.zeros((m, 1, V.shape[0])), cost,
+                               np.broadcast_to(V, (m, 1, V.shape[0]))], axis=1)
+        steps = np.diff(cost, axis=1)  # orders x d (position in the order) x outputs
+        np.put_along_axis(deltas[start:stop], orders[start:stop, :, None], steps, axis=1)
     effects = deltas.mean(axis=0)
     std_error = deltas.std(axis=0, ddof=1) / np.sqrt(n_perm) if n_perm > 1 else np.full(
         effects.shape, np.nan)
