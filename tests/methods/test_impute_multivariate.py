@@ -197,3 +197,19 @@ def test_no_imputation_versus_em_as_a_switch(small) -> None:
         reached = set(counts.columns[counts.loc[unit].to_numpy() > 0])
         expected = {none[unit], em.ranks[fw.root][unit]}
         assert reached == {r for r in expected if r == r}
+
+
+def test_no_imputation_versus_knn_in_sobol(small) -> None:
+    fw, data = small
+    model = sp.CompositeIndex(fw, normalize=sp.MinMax(0, 100))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SpindexWarning)  # ranks that never move: NaN indices
+        sa = sp.sobol(model, data, weights=0.2, impute=[None, "knn"], n=64, bootstrap=0,
+                      seed=1)
+    assert sa.inputs[-1] == "impute"
+    st = sa.total_order_score.loc["impute"]
+    assert np.isfinite(st).all()
+    # Units with gaps move when they are imputed; complete units owe nothing to imputation
+    # beyond the min-max bounds the imputed values can shift.
+    gappy = data.index[data.isna().any(axis=1)].astype(str)
+    assert (st[gappy] > 0).all()
