@@ -3,12 +3,15 @@ missing, input not mutated, results that follow the unit of measurement."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from spindex.methods.impute import EMImputer, KNNImputer, context_for
+from spindex.methods.weight import ConvergenceWarning
 
 IMPUTERS = st.sampled_from([EMImputer(ridge=0.05, max_iter=5000), KNNImputer(k=1),
                             KNNImputer(k=3)])
@@ -34,7 +37,12 @@ def gappy(draw) -> np.ndarray:
 @given(X=gappy(), imputer=IMPUTERS)
 def test_fills_every_gap_and_keeps_observed_values(X, imputer) -> None:
     before = X.copy()
-    out = imputer(X, context_for(tuple(f"i{j}" for j in range(X.shape[1])), X.shape[0]))
+    with warnings.catch_warnings():
+        # Very sparse samples (13 units, 2 complete, most of the rest missing) carry almost
+        # no information on the covariance and EM crawls past its cap; it then returns its
+        # last iterate, which must keep these properties too.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        out = imputer(X, context_for(tuple(f"i{j}" for j in range(X.shape[1])), X.shape[0]))
     np.testing.assert_array_equal(X, before)  # the input is not modified
     observed = ~np.isnan(X)
     np.testing.assert_array_equal(out[observed], X[observed])
@@ -62,7 +70,12 @@ def test_em_is_affine_equivariant(X, scale, shift) -> None:
     assume(all(np.unique(X[~np.isnan(X[:, j]), j]).size > 2 for j in range(p)))
     em = EMImputer(ridge=0.05, max_iter=5000)
     ctx = context_for(tuple(f"i{j}" for j in range(p)), X.shape[0])
-    base = em(X, ctx)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        try:
+            base = em(X, ctx)
+        except ConvergenceWarning:
+            assume(False)  # equivariance is a property of the estimate, not of a stopped run
     moved = em(X * a + b, ctx)
     sd = np.nanstd(X, axis=0)
     np.testing.assert_allclose((moved - b) / a / sd, base / sd, rtol=0, atol=1e-6)
