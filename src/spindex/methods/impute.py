@@ -688,8 +688,9 @@ class EMImputer(Imputer):
         return self.estimate(X, ctx).values
 
 
-#: Recipient rows per block of the kNN distance computation (bounds its memory).
-_KNN_BLOCK = 256
+#: Entries (recipients x units x indicators) per block of the kNN distance computation:
+#: 2**22 float64, 32 MiB, whatever the size of the data.
+_KNN_BLOCK = 2**22
 
 
 def _knn_distances(Z: FloatArray, rows: np.ndarray) -> FloatArray:
@@ -700,8 +701,9 @@ def _knn_distances(Z: FloatArray, rows: np.ndarray) -> FloatArray:
     distances come out equal and ties are broken by unit order, not by rounding."""
     n = Z.shape[0]
     out = np.empty((len(rows), n))
-    for start in range(0, len(rows), _KNN_BLOCK):
-        block = rows[start:start + _KNN_BLOCK]
+    step = max(1, _KNN_BLOCK // max(1, n * Z.shape[1]))
+    for start in range(0, len(rows), step):
+        block = rows[start:start + step]
         diff = Z[block, None, :] - Z[None, :, :]  # block x n x p, NaN where either is missing
         shared = ~np.isnan(diff)
         count = shared.sum(axis=2)
