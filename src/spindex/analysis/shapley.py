@@ -321,6 +321,19 @@ class ShapleyResult:
         subset formula. The model ran :attr:`runs` times.
     seed : int or numpy.random.SeedSequence
         The seed that repeats the analysis (the entropy drawn when none was given).
+
+    Examples
+    --------
+    >>> import spindex as sp
+    >>> fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
+    >>> model = sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100))
+    >>> sh = sp.shapley_effects(model, sp.datasets.load("asem"),
+    ...                         weights=sp.UniformSimplex(levels=[2]), n_outer=8, n_var=200,
+    ...                         seed=3)
+    >>> sh.effects.shape, sh.runs
+    ((8, 51), 6296)
+    >>> sorted(sh.to_frame().columns)
+    ['effect', 'input', 'output', 'share', 'std_error', 'unit']
     """
 
     inputs: tuple[str, ...]

@@ -431,6 +431,14 @@ class EMEstimate:
         EM iterations run (0 when nothing was missing).
     converged : bool
         Whether the largest change of a standardised parameter fell below the tolerance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from spindex.methods.impute import EMImputer
+    >>> fit = EMImputer().estimate(np.array([[1.0, 1.0], [3.0, 3.0], [2.0, np.nan]]))
+    >>> fit.values[2, 1].round(6), fit.cov.round(6).tolist()
+    (np.float64(2.0), [[0.666667, 0.666667], [0.666667, 0.666667]])
     """
 
     mean: FloatArray
