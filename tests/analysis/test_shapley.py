@@ -48,6 +48,9 @@ def test_asem_pillars(asem) -> None:
     row = long[(long.output == "score") & (long.unit == "CHN") & (long.input == "Instit")]
     assert row.effect.item() == sh.effects.loc["Instit", "CHN"]
     assert "ShapleyResult: 8 weights, 51 units" in repr(sh)
+    html = sh._repr_html_()
+    assert "ShapleyResult: 8 weights, 51 units" in html and "exact subsets" in html
+    assert "Instit" in html
 
 
 def test_reproducible_from_a_seed(asem) -> None:

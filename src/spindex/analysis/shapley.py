@@ -401,6 +401,17 @@ class ShapleyResult:
         with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 100):
             return head + "\n" + self.summary().to_string()
 
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML view for notebooks: each weight's mean shares."""
+        from spindex._html import repr_html
+
+        estimator = ("exact subsets" if self.permutations is None
+                     else f"{self.permutations:,} random orders")
+        return repr_html(
+            f"ShapleyResult: {len(self.inputs)} weights, {self.effects.shape[1]} units",
+            [("runs", self.runs), ("estimator", estimator)], self.summary(),
+            index_label="input", dash="undefined (no variance to apportion)")
+
 
 @dataclass(frozen=True)
 class _Score:
