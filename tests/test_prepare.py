@@ -206,7 +206,7 @@ def test_screen_and_impute_parameters_are_checked() -> None:
     with pytest.raises(SpindexTypeError, match="'screen' parameter of CompositeIndex"):
         model(screen=0.9)
     with pytest.raises(ParameterError, match="'impute' method must be one of"):
-        model(impute="knn")
+        model(impute="hot_deck")
     assert model(impute="none")._imputer is None  # type: ignore[attr-defined]
 
 

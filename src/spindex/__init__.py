@@ -34,6 +34,7 @@ from spindex.analysis.infer_weights import InferredWeights, infer_weights
 from spindex.analysis.rank_bounds import RankBounds, rank_bounds
 from spindex.analysis.removal import RemovalResult, remove_indicators
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
+from spindex.analysis.shapley import ShapleyResult, shapley_effects
 from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
 from spindex.analysis.sobol import SobolResult, sobol
 from spindex.analysis.uncertainty import UncertaintyResult, uncertainty
@@ -69,6 +70,8 @@ from spindex.methods import (
     DistanceToMax,
     DistanceToReference,
     DistanceToTarget,
+    EMEstimate,
+    EMImputer,
     FractionOfMax,
     FunctionAggregator,
     FunctionImputer,
@@ -82,6 +85,7 @@ from spindex.methods import (
     Harmonic,
     Identity,
     Imputer,
+    KNNImputer,
     LogTransform,
     MazziottaPareto,
     MeanImputer,
@@ -140,6 +144,8 @@ __all__ = [
     "DominanceResult",
     "DropOne",
     "DyadicAggregate",
+    "EMEstimate",
+    "EMImputer",
     "ElcanoIndex",
     "ElcanoWorkbook",
     "ExpertPanel",
@@ -162,6 +168,7 @@ __all__ = [
     "Imputer",
     "IndexResult",
     "InferredWeights",
+    "KNNImputer",
     "LogTransform",
     "MazziottaPareto",
     "MeanImputer",
@@ -183,6 +190,7 @@ __all__ = [
     "SMAAResult",
     "Scaled",
     "Screen",
+    "ShapleyResult",
     "SobolResult",
     "SpindexError",
     "SpindexTypeError",
@@ -230,6 +238,7 @@ __all__ = [
     "report",
     "report_html",
     "score_panel",
+    "shapley_effects",
     "share_of_total",
     "simplex_share",
     "smaa",

@@ -78,8 +78,10 @@ class CompositeIndex:
         column); a mapping gives ``{indicator: column}``.
     impute : None, str, Imputer or callable, optional
         Fill missing values (see :mod:`spindex.methods.impute`): ``"mean"``,
-        ``"median"``, ``GroupMean("column")``, ``GroupMedian("column")`` or a
-        function of one indicator. Grouping columns are read from the data table.
+        ``"median"``, ``GroupMean("column")``, ``GroupMedian("column")``, ``"em"``
+        (EM under a multivariate normal, ``EMImputer(ridge=...)`` for other
+        settings), ``"knn"`` (``KNNImputer(k=...)``) or a function of one indicator.
+        Grouping columns are read from the data table.
     screen : Screen, optional
         Drop units with too little data (see :class:`~spindex.checks.Screen`).
     treat : None, str, Treatment, callable or mapping, optional

@@ -111,7 +111,7 @@ def test_get_imputer() -> None:
                        match=r"needs a grouping column; pass GroupMean\('column'\)"):
         get_imputer("group_mean")
     with pytest.raises(ParameterError, match="must be one of"):
-        get_imputer("knn")
+        get_imputer("hot_deck")
     with pytest.raises(SpindexTypeError):
         get_imputer(3)  # type: ignore[arg-type]
     with pytest.raises(SpindexTypeError, match="grouping column"):

@@ -22,11 +22,14 @@ from spindex.methods.aggregate import (
 )
 from spindex.methods.denominate import Denominate, denominate
 from spindex.methods.impute import (
+    EMEstimate,
+    EMImputer,
     FunctionImputer,
     GroupMean,
     GroupMedian,
     ImputationContext,
     Imputer,
+    KNNImputer,
     MeanImputer,
     MedianImputer,
     get_imputer,
@@ -84,6 +87,8 @@ __all__ = [
     "DistanceToMax",
     "DistanceToReference",
     "DistanceToTarget",
+    "EMEstimate",
+    "EMImputer",
     "FloatArray",
     "FractionOfMax",
     "FunctionAggregator",
@@ -99,6 +104,7 @@ __all__ = [
     "Identity",
     "ImputationContext",
     "Imputer",
+    "KNNImputer",
     "LogTransform",
     "MazziottaPareto",
     "MeanImputer",

@@ -15,35 +15,60 @@ a second-pass correction), so imputed values agree with COINr digit for digit.
 Unlike COINr, a group with no observed value for an indicator it must impute is
 an error, not a silent ``NaN``.
 
+Two multivariate imputers borrow strength across indicators (OECD/JRC Handbook [1]_,
+section 3, "multiple imputation" and "expectation-maximisation"): :class:`EMImputer`
+fills each missing value with its conditional expectation under the multivariate normal
+whose mean and covariance the EM algorithm of Dempster, Laird and Rubin [3]_ estimates by
+maximum likelihood from all the observed values; :class:`KNNImputer` fills it with the
+mean of the ``k`` most similar units (nearest on the standardised indicators both units
+report) that observe it [4]_.
+
 References
 ----------
 .. [1] OECD/JRC (2008). *Handbook on Constructing Composite Indicators:
    Methodology and User Guide*. OECD Publishing, section 3.
 .. [2] Becker, W. et al. (2022). COINr: an R package for developing composite
    indicators. *Journal of Open Source Software* 7(78), 4567.
+.. [3] Dempster, A. P., Laird, N. M. and Rubin, D. B. (1977). Maximum likelihood from
+   incomplete data via the EM algorithm. *JRSS B* 39(1), 1-38; Little, R. J. A. and
+   Rubin, D. B. (2019). *Statistical Analysis with Missing Data*, 3rd ed., Wiley, ch. 11.
+.. [4] Troyanskaya, O. et al. (2001). Missing value estimation methods for DNA
+   microarrays. *Bioinformatics* 17(6), 520-525.
 """
 
 from __future__ import annotations
 
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
+from scipy.linalg import cho_factor, cho_solve
 
-from spindex._values import real_array
-from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
+from spindex._values import real_array, real_number
+from spindex.errors import (
+    DataError,
+    MethodError,
+    ParameterError,
+    SpindexTypeError,
+    SpindexWarning,
+)
 from spindex.methods._base import FloatArray, call_user, callable_label
 from spindex.methods.normalize import _fmt_labels, _fmt_names, _r_mean_sd
+from spindex.methods.weight import ConvergenceWarning
 
 __all__ = [
     "IMPUTERS",
+    "EMEstimate",
+    "EMImputer",
     "FunctionImputer",
     "GroupMean",
     "GroupMedian",
     "ImputationContext",
     "Imputer",
+    "KNNImputer",
     "MeanImputer",
     "MedianImputer",
     "get_imputer",
@@ -355,6 +380,428 @@ class GroupMedian(Imputer):
         return _impute_grouped(_as_matrix(X, ctx), ctx, "median", self.name, self.column)
 
 
+# ------------------------------------------------------------------ multivariate imputers
+def _check_count(value: object, parameter: str, owner: str, example: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ParameterError(
+            f"The '{parameter}' parameter of {owner} must be a positive integer, e.g. "
+            f"{owner}({example}). Got {value!r} instead."
+        )
+    return int(value)
+
+
+def _no_empty_columns(A: FloatArray, ctx: ImputationContext, name: str) -> None:
+    missing = np.isnan(A)
+    empty = [ctx.codes[j] for j in np.flatnonzero(missing.all(axis=0))]
+    if empty:
+        raise MethodError(
+            f"Indicator(s) {_fmt_labels(empty)} have no observed value, so '{name}' imputation "
+            "has nothing to impute from. Drop them from the framework or supply data."
+        )
+
+
+def _standardise(A: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray]:
+    """Observed mean and standard deviation of each column, the standardised values and
+    which columns are constant (one distinct observed value: zero spread)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns checked before
+        loc = np.nanmean(A, axis=0)
+        scale = np.nanstd(A, axis=0)
+    lo, hi = np.nanmin(A, axis=0), np.nanmax(A, axis=0)
+    constant = lo == hi
+    safe = np.where(constant, 1.0, scale)
+    return loc, safe, (A - loc) / safe, constant
+
+
+@dataclass(frozen=True, eq=False)
+class EMEstimate:
+    """The maximum-likelihood normal model of :meth:`EMImputer.estimate`.
+
+    Attributes
+    ----------
+    mean : ndarray of shape (n_indicators,)
+        Estimated mean of each indicator.
+    cov : ndarray of shape (n_indicators, n_indicators)
+        Estimated covariance (maximum likelihood: divisor ``n``, not ``n - 1``). Constant
+        indicators have zero variance and covariance.
+    values : ndarray of shape (n_units, n_indicators)
+        The data with every missing value replaced by its conditional expectation
+        given the unit's observed values, under (``mean``, ``cov``).
+    iterations : int
+        EM iterations run (0 when nothing was missing).
+    converged : bool
+        Whether the largest change of a standardised parameter fell below the tolerance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from spindex.methods.impute import EMImputer
+    >>> fit = EMImputer().estimate(np.array([[1.0, 1.0], [3.0, 3.0], [2.0, np.nan]]))
+    >>> fit.values[2, 1].round(6), fit.cov.round(6).tolist()
+    (np.float64(2.0), [[0.666667, 0.666667], [0.666667, 0.666667]])
+    """
+
+    mean: FloatArray
+    cov: FloatArray
+    values: FloatArray
+    iterations: int
+    converged: bool
+
+
+def _regression(S_oo: FloatArray, S_om: FloatArray, ridge: float) -> FloatArray:
+    """Coefficients ``B = S_mo (S_oo + ridge I)^-1`` of the missing on the observed values."""
+    K = S_oo + ridge * np.eye(len(S_oo))
+    try:
+        factor = cho_factor(K, lower=True, check_finite=False)
+        pivots = np.diag(factor[0]) ** 2
+        if pivots.min() > 1e-12 * pivots.max():
+            return cho_solve(factor, S_om, check_finite=False).T
+    except np.linalg.LinAlgError:
+        pass
+    # Collinear indicators make S_oo (nearly) singular: the pseudo-inverse gives the
+    # minimum-norm regression instead of one blown up by rounding.
+    return S_om.T @ np.linalg.pinv(K, hermitian=True)
+
+
+def _conditional_fill(
+    Z: FloatArray, observed: np.ndarray, patterns: np.ndarray, inverse: np.ndarray,
+    mu: FloatArray, S: FloatArray, ridge: float,
+) -> tuple[FloatArray, FloatArray]:
+    """E-step: conditional means of the missing values and the summed conditional
+    covariances, one linear solve per missingness pattern (all its units at once)."""
+    Zhat = np.where(observed, Z, 0.0)
+    C = np.zeros_like(S)
+    for g, miss in enumerate(patterns):
+        if not miss.any():
+            continue
+        rows = np.flatnonzero(inverse == g)
+        obs = ~miss
+        S_mm = S[np.ix_(miss, miss)]
+        if obs.any():
+            B = _regression(S[np.ix_(obs, obs)], S[np.ix_(obs, miss)], ridge)
+            Zhat[np.ix_(rows, miss)] = mu[miss] + (Z[np.ix_(rows, obs)] - mu[obs]) @ B.T
+            cond = S_mm - B @ S[np.ix_(obs, miss)]
+        else:
+            Zhat[np.ix_(rows, miss)] = mu[miss]
+            cond = S_mm
+        C[np.ix_(miss, miss)] += len(rows) * cond
+    return Zhat, C
+
+
+def _em(Z: FloatArray, tol: float, max_iter: int, ridge: float
+        ) -> tuple[FloatArray, FloatArray, FloatArray, int, bool]:
+    """EM for the mean and covariance of a normal sample with values missing at random."""
+    n, p = Z.shape
+    observed = ~np.isnan(Z)
+    patterns, inverse = np.unique(~observed, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    # Start from the observed means (0 after standardising) and unit variances, no correlation.
+    mu = np.zeros(p)
+    S = np.eye(p)
+    converged = False
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is reported
+        Zhat, C = _conditional_fill(Z, observed, patterns, inverse, mu, S, ridge)
+        mu_new = Zhat.mean(axis=0)
+        D = Zhat - mu_new
+        S_new = (D.T @ D + C) / n
+        S_new = (S_new + S_new.T) / 2.0
+        delta = max(float(np.abs(mu_new - mu).max()), float(np.abs(S_new - S).max()))
+        mu, S = mu_new, S_new
+        if delta < tol:
+            converged = True
+            break
+    Zhat, _ = _conditional_fill(Z, observed, patterns, inverse, mu, S, ridge)
+    return mu, S, Zhat, iterations, converged
+
+
+@dataclass(frozen=True)
+class EMImputer(Imputer):
+    """Fill missing values by EM under a multivariate normal model (``impute="em"``).
+
+    The mean vector and covariance matrix of the indicators are estimated by maximum
+    likelihood from every observed value with the EM algorithm (Dempster, Laird and Rubin
+    1977; Little and Rubin 2019, section 11.2), assuming values are missing at random.
+    Each missing value is then replaced by its conditional expectation given the unit's
+    observed indicators. The E-step solves one linear system per pattern of missing
+    values, for all the units sharing it. Estimation runs on indicators standardised by
+    their observed mean and standard deviation (EM is affine-equivariant, so this only
+    improves conditioning): the imputed values scale with the data.
+
+    With values missing in one indicator only, the estimates are those of Anderson
+    (1957): the imputed values are the least-squares predictions of that indicator from
+    the others, fitted on the complete units.
+
+    Parameters
+    ----------
+    tol : float, default 1e-10
+        Convergence tolerance: EM stops when no standardised mean or covariance entry
+        moves by ``tol`` or more in one iteration (entries are in units of the observed
+        standard deviations). EM converges linearly, at a rate set by the fraction of
+        missing information, so the error left is of the order of ``tol``.
+    max_iter : int, default 1000
+        Iteration cap. Reaching it without converging issues a ``ConvergenceWarning``
+        and returns the last iterate.
+    ridge : float, default 0.0
+        Ridge regularisation of the E-step regressions (the regularised EM of Schneider
+        2001, with a fixed ridge): the missing values are regressed on the observed ones
+        with ``S_oo + ridge I`` in place of ``S_oo``, ``I`` in units of the observed
+        variances. ``0`` is plain maximum likelihood. When there are nearly as many
+        indicators as units (ASEM: 49 indicators, 51 units) the maximum-likelihood
+        covariance is (nearly) singular, EM crawls and its estimate is ill-determined; a
+        ridge of 0.01 to 0.1 makes the problem well posed and converge in tens of
+        iterations, at the price of shrinking the imputed values towards the means.
+
+    Notes
+    -----
+    An indicator whose observed values are all equal (including one observed value) is
+    left out of the normal model, which would be singular, and its missing values take
+    that value: its conditional expectation under any model with zero variance. A unit
+    with no observed indicator gets the estimated means, with a ``SpindexWarning``.
+    Collinear indicators (a singular covariance, e.g. more indicators than units) are
+    handled by pseudo-inverses: the conditional expectation is then the minimum-norm one.
+
+    Raises
+    ------
+    ParameterError
+        On construction, for a ``tol`` that is not a positive finite number, a
+        ``max_iter`` that is not a positive integer or a negative ``ridge``.
+    MethodError
+        When called, for an indicator with missing values and no observed value.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When ``max_iter`` iterations did not reach ``tol``.
+    SpindexWarning
+        When a unit has no observed indicator (it gets the estimated means).
+
+    References
+    ----------
+    Anderson, T. W. (1957). Maximum likelihood estimates for a multivariate normal
+    distribution when some observations are missing. *JASA* 52(278), 200-203.
+    Dempster, A. P., Laird, N. M. and Rubin, D. B. (1977). *JRSS B* 39(1), 1-38.
+    Little, R. J. A. and Rubin, D. B. (2019). *Statistical Analysis with Missing Data*,
+    3rd ed., Wiley, sections 7.2 and 11.2.
+    Schneider, T. (2001). Analysis of incomplete climate data: estimation of mean values
+    and covariance matrices and imputation of missing values. *Journal of Climate* 14,
+    853-871.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from spindex.methods.impute import EMImputer, context_for
+    >>> X = np.array([[1.0, 2.0], [2.0, 4.1], [3.0, 5.9], [4.0, np.nan]])
+    >>> out = EMImputer()(X, context_for(("x", "y"), 4))
+    >>> round(float(out[3, 1]), 6)  # the least-squares line of y on x, at x = 4
+    7.9
+    """
+
+    tol: float = 1e-10
+    max_iter: int = 1000
+    ridge: float = 0.0
+    name: ClassVar[str] = "em"
+
+    def __post_init__(self) -> None:
+        tol = real_number(self.tol, "The 'tol' parameter of EMImputer")
+        if not tol > 0:
+            raise ParameterError(
+                "The 'tol' parameter of EMImputer must be a positive number, e.g. "
+                f"EMImputer(tol=1e-8). Got {self.tol!r} instead."
+            )
+        object.__setattr__(self, "tol", tol)
+        ridge = real_number(self.ridge, "The 'ridge' parameter of EMImputer")
+        if ridge < 0:
+            raise ParameterError(
+                "The 'ridge' parameter of EMImputer must be zero (maximum likelihood) or a "
+                f"positive number, e.g. EMImputer(ridge=0.05). Got {self.ridge!r} instead."
+            )
+        object.__setattr__(self, "ridge", ridge)
+        object.__setattr__(self, "max_iter",
+                           _check_count(self.max_iter, "max_iter", "EMImputer", "max_iter=500"))
+
+    def estimate(self, X: FloatArray, ctx: ImputationContext | None = None) -> EMEstimate:
+        """Fit the normal model to ``X`` and return it with the filled values.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_units, n_indicators)
+            Indicator values; ``NaN`` marks a missing value. Not modified.
+        ctx : ImputationContext, optional
+            Codes and units, for messages (default: positions).
+
+        Returns
+        -------
+        EMEstimate
+
+        Raises
+        ------
+        MethodError
+            For an indicator with missing values and no observed value.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spindex.methods.impute import EMImputer
+        >>> fit = EMImputer().estimate(np.array([[0.0, 0.0], [2.0, 2.0], [4.0, np.nan]]))
+        >>> fit.mean.round(6).tolist(), fit.converged
+        ([2.0, 2.0], True)
+        """
+        if ctx is None:
+            shape = np.shape(X)
+            ctx = context_for(tuple(str(j) for j in range(shape[1] if len(shape) == 2 else 0)),
+                              shape[0] if len(shape) == 2 else 0)
+        A = _as_matrix(X, ctx)
+        missing = np.isnan(A)
+        _no_empty_columns(A, ctx, self.name)
+        loc, scale, Z, constant = _standardise(A)
+        n, p = A.shape
+        mean = loc.copy()
+        cov = np.zeros((p, p))
+        values = np.where(missing & constant, loc, A)
+        free = ~constant
+        iterations, converged = 0, True
+        needs = missing[:, free].any()
+        if free.any():
+            if needs:
+                mu, S, Zhat, iterations, converged = _em(Z[:, free], self.tol, self.max_iter,
+                                                         self.ridge)
+            else:
+                Zhat = Z[:, free]
+                mu = Zhat.mean(axis=0)
+                S = (Zhat - mu).T @ (Zhat - mu) / n
+            sc = scale[free]
+            mean[free] = loc[free] + sc * mu
+            cov[np.ix_(free, free)] = S * np.outer(sc, sc)
+            values[:, free] = np.where(missing[:, free], loc[free] + sc * Zhat, A[:, free])
+        if not converged:
+            warnings.warn(
+                f"EM imputation did not converge in {self.max_iter} iterations (tol = "
+                f"{self.tol:g}); the imputed values are those of the last iteration. Raise "
+                "max_iter or loosen tol; with nearly as many indicators as units, or nearly "
+                "collinear ones, regularise with EMImputer(ridge=0.05).",
+                ConvergenceWarning, stacklevel=3,
+            )
+        empty_rows = [ctx.units[i] for i in np.flatnonzero(missing.all(axis=1))]
+        if empty_rows and p > 1:
+            warnings.warn(
+                f"Unit(s) {_fmt_labels(empty_rows)} have no observed indicator, so EM "
+                "imputation gives them the estimated mean of every indicator. Drop them, or "
+                "screen units by coverage before imputing.",
+                SpindexWarning, stacklevel=3,
+            )
+        return EMEstimate(mean, cov, values, iterations, converged)
+
+    def __call__(self, X: FloatArray, ctx: ImputationContext) -> FloatArray:
+        return self.estimate(X, ctx).values
+
+
+#: Entries (recipients x units x indicators) per block of the kNN distance computation:
+#: 2**22 float64, 32 MiB, whatever the size of the data.
+_KNN_BLOCK = 2**22
+
+
+def _knn_distances(Z: FloatArray, rows: np.ndarray) -> FloatArray:
+    """Root-mean-square difference of standardised values over the columns both units
+    observe (``inf`` when they share none), from each of ``rows`` to every unit.
+
+    Differences are taken directly (not through the expansion of the square) so that equal
+    distances come out equal and ties are broken by unit order, not by rounding."""
+    n = Z.shape[0]
+    out = np.empty((len(rows), n))
+    step = max(1, _KNN_BLOCK // max(1, n * Z.shape[1]))
+    for start in range(0, len(rows), step):
+        block = rows[start:start + step]
+        diff = Z[block, None, :] - Z[None, :, :]  # block x n x p, NaN where either is missing
+        shared = ~np.isnan(diff)
+        count = shared.sum(axis=2)
+        total = np.where(shared, diff * diff, 0.0).sum(axis=2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[start:start + len(block)] = np.where(count > 0, np.sqrt(total / count), np.inf)
+    return out
+
+
+@dataclass(frozen=True)
+class KNNImputer(Imputer):
+    """Fill a missing value with the mean of the k nearest units that observe it (``"knn"``).
+
+    Similarity is measured on the indicators standardised by their observed mean and
+    standard deviation (so no indicator dominates through its unit): the distance between
+    two units is the root-mean-square difference of their standardised values over the
+    indicators both observe, constant indicators left out. For each indicator, the donors
+    of a unit are the units that observe that indicator; the ``k`` nearest are taken, ties
+    broken by the order of the units in the data (the earlier unit first), and the missing
+    value becomes the plain mean of their observed values. With fewer than ``k`` possible
+    donors, all of them are used.
+
+    Parameters
+    ----------
+    k : int, default 5
+        Number of neighbours.
+
+    Raises
+    ------
+    ParameterError
+        On construction, if ``k`` is not a positive integer.
+    MethodError
+        When called, for an indicator with missing values and no observed value, or a unit
+        that shares no observed, non-constant indicator with any unit observing a value it
+        lacks (for example a unit with no observed value at all): it has no neighbour.
+
+    References
+    ----------
+    Troyanskaya, O. et al. (2001). Missing value estimation methods for DNA microarrays.
+    *Bioinformatics* 17(6), 520-525.
+    OECD/JRC (2008). *Handbook on Constructing Composite Indicators*, section 3.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from spindex.methods.impute import KNNImputer, context_for
+    >>> X = np.array([[1.0, 10.0], [1.1, 12.0], [5.0, 50.0], [1.05, np.nan]])
+    >>> KNNImputer(k=2)(X, context_for(("x", "y"), 4))[3, 1]
+    np.float64(11.0)
+    """
+
+    k: int = 5
+    name: ClassVar[str] = "knn"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "k", _check_count(self.k, "k", "KNNImputer", "k=5"))
+
+    def __call__(self, X: FloatArray, ctx: ImputationContext) -> FloatArray:
+        A = _as_matrix(X, ctx)
+        missing = np.isnan(A)
+        if not missing.any():
+            return A
+        _no_empty_columns(A, ctx, self.name)
+        _, _, Z, constant = _standardise(A)
+        Z[:, constant] = np.nan  # no information on similarity
+        recipients = np.flatnonzero(missing.any(axis=1))
+        D = _knn_distances(Z, recipients)
+        where = {int(r): i for i, r in enumerate(recipients)}
+        out = A.copy()
+        # One pass per indicator with gaps, vectorised over the units lacking it.
+        for j in np.flatnonzero(missing.any(axis=0)):
+            need = np.flatnonzero(missing[:, j])
+            donors = np.flatnonzero(~missing[:, j])
+            Dj = D[np.ix_(np.array([where[int(r)] for r in need], dtype=np.intp), donors)]
+            order = np.argsort(Dj, axis=1, kind="stable")[:, :self.k]  # stable: ties by order
+            near = np.take_along_axis(Dj, order, axis=1)
+            usable = np.isfinite(near)
+            lonely = ~usable.any(axis=1)
+            if lonely.any():
+                unit = ctx.units[int(need[int(np.argmax(lonely))])]
+                raise MethodError(
+                    f"Unit {unit!r} shares no observed, non-constant indicator with any unit "
+                    f"that observes {ctx.codes[j]!r}, so 'knn' imputation has no neighbour to "
+                    "borrow its value from. Drop the unit, or impute with 'em' or 'mean'."
+                )
+            vals = np.where(usable, A[donors[order], j], 0.0)
+            out[need, j] = vals.sum(axis=1) / usable.sum(axis=1)
+        return out
+
+
 _FUNCTION_CONTRACT = (
     "An imputation function takes f(x), x one indicator as a 1-D float array (NaN for "
     "missing), and returns a real array of the same length that keeps the observed values."
@@ -437,8 +884,12 @@ IMPUTERS: dict[str, type[Imputer]] = {
     "median": MedianImputer,
     "group_mean": GroupMean,
     "group_median": GroupMedian,
+    "em": EMImputer,
+    "knn": KNNImputer,
 }
-"""Imputer classes by name. The grouped ones need a column: pass ``GroupMean("region")``."""
+"""Imputer classes by name. The grouped ones need a column: pass ``GroupMean("region")``;
+``"em"`` and ``"knn"`` use their defaults (``EMImputer(tol=...)``, ``KNNImputer(k=...)``
+choose others)."""
 
 
 def get_imputer(spec: str | Imputer | Callable[[FloatArray], FloatArray]) -> Imputer:
@@ -447,8 +898,9 @@ def get_imputer(spec: str | Imputer | Callable[[FloatArray], FloatArray]) -> Imp
     Parameters
     ----------
     spec : str, Imputer or callable
-        ``"mean"`` or ``"median"``; an imputer instance (e.g. ``GroupMean("region")``),
-        returned as is; or a function of one indicator, wrapped in :class:`FunctionImputer`.
+        ``"mean"``, ``"median"``, ``"em"`` or ``"knn"``; an imputer instance (e.g.
+        ``GroupMean("region")``), returned as is; or a function of one indicator, wrapped
+        in :class:`FunctionImputer`.
 
     Returns
     -------
