@@ -284,27 +284,17 @@ def test_demo_prints_rank_bounds_and_the_nearest_flip(demo_run):
             assert res[other] == pytest.approx(res[leader], abs=1e-6), row
 
 
-def test_the_source_uncertainty_place_prints_nothing_until_the_module_exists(monkeypatch):
-    import sys
-    import types
-
-    from spindex.softpower import demo
-
-    ctx = build_context()
-    buf = io.StringIO()
-    monkeypatch.setitem(sys.modules, "spindex.softpower.source_uncertainty", None)
-    assert demo._source_uncertainty_section(ctx, buf) == {} and buf.getvalue() == ""
-    assert demo._source_uncertainty_section in SECTIONS
-    fake = types.ModuleType("spindex.softpower.source_uncertainty")
-
-    def demo_section(c, out):
-        out.write("SOURCE UNCERTAINTY\n")
-        return {"source_sobol": pd.DataFrame({"x": [1.0]})}
-
-    fake.demo_section = demo_section  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "spindex.softpower.source_uncertainty", fake)
-    tables = demo._source_uncertainty_section(ctx, buf)
-    assert "SOURCE UNCERTAINTY" in buf.getvalue() and list(tables) == ["source_sobol"]
+def test_demo_prints_the_sobol_share_of_the_data_source(demo_run):
+    _, text, folder = demo_run
+    block = part(text, "founding").split("The data source as an uncertain input")[1]
+    total = pd.read_csv(folder / "founding_source_sobol_total_order.csv", index_col=0)
+    share = total.loc["data source", "difference"]
+    assert f"The choice of data source accounts for {share:.0%}" in block
+    assert {"source:aid_oda", "weights", "method"} <= set(total.index)
+    # The China aid disagreement between the sources is in the output, with its ratio.
+    assert "aiddata_all_flows" in block and "CHN / JPN" in block
+    assert "The data source as an uncertain input" not in part(text, "recent")
+    assert "Lowy" in part(text, "recent")
 
 
 # ---------------------------------------------------------------------------- over time

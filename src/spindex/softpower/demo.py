@@ -10,9 +10,9 @@ which China leads Japan with the weights at which the order flips, each source's
 worst rank over the pillar simplex and the nearest pillar weights at which Japan and China
 swap (exact, L1/L2/max-norm), rank intervals under weight and method uncertainty, and how
 much the choice of data source moves that answer (China's aid by AidData or by the Lowy
-Institute, trade reported by either side). ``_source_uncertainty_section`` is the place
-where the data source as an uncertain input (``spindex.softpower.source_uncertainty``)
-joins when that module exists. The recent part ends with the series that have years
+Institute, trade reported by either side), with the first- and total-order Sobol shares
+of the data source, the weights and the method in China's lead over Japan
+(:mod:`spindex.softpower.source_uncertainty`). The recent part ends with the series that have years
 (China's aid 2000-2021 per instrument, students by host 1998-2020).
 
 A section is a function ``section(ctx, out) -> {name: table}``: it prints to
@@ -22,7 +22,6 @@ order. The tables of the founding period are written with the prefix ``founding_
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -46,7 +45,7 @@ from spindex.framework import Framework
 from spindex.model import CompositeIndex
 from spindex.panel import PanelResult, score_panel
 from spindex.result import IndexResult
-from spindex.softpower import over_time
+from spindex.softpower import over_time, source_uncertainty
 from spindex.softpower.framework import (
     PILLARS,
     soft_power_catalogue,
@@ -494,23 +493,10 @@ def section_rank_bounds(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame
 
 
 def _source_uncertainty_section(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame]:
-    """The data source as an uncertain input (issue 13, section 3): wired in by the lead.
-
-    ``spindex.softpower.source_uncertainty`` is another engineer's module; when it exists
-    and has ``demo_section(ctx, out) -> {name: table}``, its section runs here. Until then
-    this prints nothing.
-    """
-    # LEAD: wire the data-source-as-uncertain-input section in here.
-    # importlib, not an import statement: mypy passes both before and after the module lands.
-    try:
-        source_uncertainty = importlib.import_module("spindex.softpower.source_uncertainty")
-    except ImportError:
-        return {}
-    section = getattr(source_uncertainty, "demo_section", None)
-    if section is None:
-        return {}
-    tables: dict[str, pd.DataFrame] = section(ctx, out)
-    return tables
+    """The data source as an uncertain input next to weights and aggregation: the Sobol
+    shares of China minus Japan (founding period; see
+    :func:`spindex.softpower.source_uncertainty.demo_section`)."""
+    return source_uncertainty.demo_section(ctx, out)
 
 
 #: Hosts whose students from ASEAN the over-time section follows (the UIS top-10 lists

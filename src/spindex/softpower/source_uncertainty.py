@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,9 @@ from spindex.errors import DataError, ParameterError
 from spindex.framework import Framework
 from spindex.softpower.framework import soft_power_model
 
-__all__ = ["SourceShares", "factorial_indices", "source_sobol"]
+__all__ = [
+    "SourceShares", "demo_section", "factorial_indices", "source_sobol"
+]
 
 #: The period whose cells have alternative sources.
 PERIOD = "2009-2011"
@@ -331,3 +333,33 @@ def _aid_side_by_side(
         f"{a} / loaded": own / own[0],
         f"{a} / {b}": own / values[:, index.index(b)],
     }, index=pd.Index(labels, name=f"source of {a}'s aid"))
+
+
+
+def demo_section(ctx: Any, out: TextIO) -> dict[str, pd.DataFrame]:
+    """The data source as an uncertain input, for ``make demo``.
+
+    Founding period only (the recent table has no cell with alternatives; the demo shows
+    China's aid by AidData and by the Lowy Aid Map there): the Sobol shares of China minus
+    Japan due to data source, weights and method (:func:`source_sobol`).
+    """
+    period = getattr(ctx, "period", None)
+    tables: dict[str, pd.DataFrame] = {}
+    if period == PERIOD:
+        shares = source_sobol(n=1024, seed=2026)
+        print("\nThe data source as an uncertain input (next to weights and aggregation)", file=out)
+        print(shares.to_text(), file=out)
+        tables["source_sobol_first_order"] = shares.first_order
+        tables["source_sobol_total_order"] = shares.total_order
+        tables["source_outcomes"] = shares.outcomes
+        src = float(shares.total_order.loc["data source", "difference"])
+        w = float(shares.total_order.loc["weights", "difference"])
+        print(
+            f"Reading: which aid and trade figures are used moves China's lead over Japan "
+            f"more ({src:.0%} of its variance) than the weights do ({w:.0%}); the answer "
+            "'China leads' holds under every source and method tried here, with every weight "
+            "within 25 % of its nominal value (over the whole pillar simplex it does not: see "
+            "the exact share above).",
+            file=out,
+        )
+    return tables
