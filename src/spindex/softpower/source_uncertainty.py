@@ -352,8 +352,8 @@ def demo_section(ctx: Any, out: TextIO) -> dict[str, pd.DataFrame]:
         tables["source_sobol_first_order"] = shares.first_order
         tables["source_sobol_total_order"] = shares.total_order
         tables["source_outcomes"] = shares.outcomes
-        src = float(shares.total_order.loc["data source", "difference"])
-        w = float(shares.total_order.loc["weights", "difference"])
+        total = shares.total_order["difference"]
+        src, w = float(total["data source"]), float(total["weights"])
         print(
             f"Reading: which aid and trade figures are used moves China's lead over Japan "
             f"more ({src:.0%} of its variance) than the weights do ({w:.0%}); the answer "
