@@ -20,7 +20,7 @@ PAGE = Path(__file__).resolve().parents[2] / "docs" / "soft-power.md"
 def page() -> dict[str, object]:
     text = PAGE.read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-    assert len(blocks) == 6
+    assert len(blocks) == 7
     namespace: dict[str, object] = {}
     for block in blocks:
         exec(compile(block, str(PAGE), "exec"), namespace)
@@ -40,6 +40,22 @@ def test_the_founding_answer(page):
     thresholds = dom.thresholds
     assert "0.466" in text and "0.375" in text
     assert thresholds.to_string().count("0.466") + thresholds.to_string().count("0.4663") >= 1
+
+
+def test_the_data_source_shares(page):
+    text = " ".join(str(page["__text__"]).split())
+    total = page["shares"].total_order["difference"]
+
+    def pct(x: float) -> str:
+        return f"{x:.0%}".replace("%", " %")
+
+    assert f"the data source carries {pct(total['data source'])} of that variance" in text
+    assert f"China's aid source alone {pct(total['source:aid_oda'])}" in text
+    assert f"the weights {pct(total['weights'])}" in text
+    assert f"the method {pct(total['method'])}" in text
+    aid = page["shares"].aid
+    assert f"{aid.iloc[1, 2]:.1f} times the ODA-like" in text
+    assert (page["shares"].outcomes["share CHN leads"] == 1.0).all()
 
 
 def test_china_is_first_in_every_uncertainty_run_of_the_founding_period(page):
