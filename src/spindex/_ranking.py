@@ -18,11 +18,13 @@ TIE_RTOL = 1e-12
 TIE_FLOOR = 2.0**-46
 
 
-def _tolerance(s: FloatArray, missing: np.ndarray, scale: ArrayLike | None) -> FloatArray:
+def _tolerance(s: FloatArray, scale: ArrayLike | None) -> FloatArray:
     """Per row, the largest gap between two scores that still counts as a tie."""
+    # fmax/fmin skip missing scores without a masked copy; a row with none observed gives
+    # NaN, which the comparisons below turn into a zero tolerance.
+    hi = np.fmax.reduce(s, axis=1)
+    lo = np.fmin.reduce(s, axis=1)
     with np.errstate(invalid="ignore"):
-        hi = np.where(missing, -np.inf, s).max(axis=1)
-        lo = np.where(missing, np.inf, s).min(axis=1)
         spread = np.where(hi >= lo, hi - lo, 0.0)
         magnitude = np.where(hi >= lo, np.maximum(np.abs(hi), np.abs(lo)), 0.0)
     if scale is not None:
@@ -72,7 +74,7 @@ def sorted_ranks(
         gap = sorted_key[:, 1:] - sorted_key[:, :-1]
         # Scores equal in exact arithmetic may differ in the last bits depending on the order
         # of summation; both scoring paths treat values this close as tied.
-        tied = gap <= _tolerance(s, missing, scale)[:, None]
+        tied = gap <= _tolerance(s, scale)[:, None]
     if tied.any():
         new_value = np.ones(s.shape, dtype=bool)
         new_value[:, 1:] = ~tied
