@@ -125,10 +125,17 @@ def sobol_indices(
     # Centring on the pooled mean makes the first-order estimator invariant to a shift of
     # the output (Sobol' and Levitan 1999); SciPy's sobol_indices does the same.
     mean = pooled.mean(axis=-1, keepdims=True)
-    f_A, f_B, f_AB = f_A - mean, f_B - mean, f_AB - mean
+    f_A, f_B = f_A - mean, f_B - mean
+    d = f_AB.shape[0]
+    first = np.empty((d, f_A.shape[0]))
+    total = np.empty((d, f_A.shape[0]))
+    # Input by input: the same operations on each element as on the whole stack (so the same
+    # bits), with temporaries of one input's size instead of d of them.
     with np.errstate(invalid="ignore", divide="ignore"):
-        first = np.mean(f_B * (f_AB - f_A), axis=-1) / var
-        total = 0.5 * np.mean((f_A - f_AB) ** 2, axis=-1) / var
+        for i in range(d):
+            f_ABi = f_AB[i] - mean
+            first[i] = np.mean(f_B * (f_ABi - f_A), axis=-1) / var
+            total[i] = 0.5 * np.mean((f_A - f_ABi) ** 2, axis=-1) / var
     zero = var == 0
     first[:, zero] = np.nan
     total[:, zero] = np.nan
