@@ -532,12 +532,11 @@ def _bootstrap(
     rng = np.random.default_rng(child_sequence(seed_seq, 0))
     n = f_A.shape[-1]
     d, n_out = f_AB.shape[0], f_AB.shape[1]
-    # The same draws as one resample after the other: row indices, uniform with replacement.
-    drawn = rng.integers(0, n, size=(reps, n))
-    # Rows x resamples, so that a block of rows is one contiguous slice.
-    counts = np.bincount((drawn + n * np.arange(reps)[:, None]).ravel(),
-                         minlength=reps * n).reshape(reps, n).T.astype(float, order="C")
-    del drawn
+    # Resample r draws n row indices uniformly with replacement, one resample after the
+    # other from one stream; only how often each row is drawn is kept.
+    counts = np.empty((reps, n))
+    for r in range(reps):
+        counts[r] = np.bincount(rng.integers(0, n, size=n), minlength=n)
     pooled = np.concatenate([f_A, f_B], axis=-1)
     centre = pooled.mean(axis=-1, keepdims=True)
     constant = np.var(pooled, axis=-1) == 0
@@ -554,7 +553,7 @@ def _bootstrap(
             a[None], b[None], (a * a + b * b)[None], b[None] * diff, diff, diff * diff,
         ])
         # One 2-D product (a stacked matmul would loop over the stack).
-        sums += (terms.reshape(-1, terms.shape[-1]) @ counts[rows]).reshape(sums.shape)
+        sums += (terms.reshape(-1, terms.shape[-1]) @ counts[:, rows].T).reshape(sums.shape)
     sums /= n
     mean = (sums[0] + sums[1]) / 2
     var = sums[2] / 2 - mean * mean
