@@ -60,11 +60,11 @@ def sorted_ranks(
         The rank of that unit: 1 = best, ties share the best rank, 0 for a missing score.
     """
     s = np.asarray(scores, dtype=float)
-    key = -s
     missing = np.isnan(s)
     any_missing = bool(missing.any())
+    key = np.negative(s)
     if any_missing:
-        key = np.where(missing, np.inf, key)  # missing scores sort last
+        key[missing] = np.inf  # missing scores sort last
     # Any sort will do: tied units get the same rank whatever their order among themselves.
     order = np.argsort(key, axis=1)
     sorted_key = np.take_along_axis(key, order, axis=1)
@@ -75,14 +75,18 @@ def sorted_ranks(
         # Scores equal in exact arithmetic may differ in the last bits depending on the order
         # of summation; both scoring paths treat values this close as tied.
         tied = gap <= _tolerance(s, scale)[:, None]
+    del gap
+    ranks = np.empty(s.shape, dtype=np.int32)
     if tied.any():
-        new_value = np.ones(s.shape, dtype=bool)
-        new_value[:, 1:] = ~tied
-        ranks = np.maximum.accumulate(np.where(new_value, position, 0), axis=1).astype(np.int32)
+        # A tie run takes the position of its first member: positions where a new value
+        # starts, 0 inside a run, carried forward by a running maximum (in place).
+        ranks[:, :1] = 1
+        ranks[:, 1:] = np.where(tied, 0, position[1:])
+        np.maximum.accumulate(ranks, axis=1, out=ranks)
     else:
-        ranks = np.broadcast_to(position, s.shape).copy()
+        ranks[:] = position
     if any_missing:
-        ranks[np.isinf(sorted_key) & (sorted_key > 0)] = 0
+        ranks[sorted_key == np.inf] = 0
     return order, ranks
 
 
