@@ -238,3 +238,27 @@ class TestBadInput:
         data.loc["U3", ["a", "b", "c", "d"]] = np.nan
         with pytest.raises(DataError, match="'U3' have no observed value"):
             self.score(data)
+
+
+def test_ranks_are_nullable_integers_with_missing_as_na() -> None:
+    # The rank frame is built from the integer ranks and their mask; it must be what casting
+    # the float ranks (NaN for missing) to Int64 gives, missing units and ties included.
+    from spindex._ranking import rank_rows
+
+    fw = sp.Framework.from_dict({"nodes": {
+        "Index": {}, "a": {"parent": "Index"}, "b": {"parent": "Index"}}})
+    data = pd.DataFrame({"a": [1.0, 2.0, 2.0, np.nan, 5.0], "b": [3.0, 1.0, 1.0, 2.0, 0.0]},
+                        index=["p", "q", "r", "s", "t"])
+    model = sp.CompositeIndex(fw, min_coverage=1.0)
+    res = model.score(data)
+    ranks = res.ranks
+    assert all(str(t) == "Int64" for t in ranks.dtypes)
+    assert list(ranks.columns) == list(res.scores.columns)
+    assert ranks.index.equals(res.scores.index)
+    assert ranks.loc["s", "a"] is pd.NA and ranks.loc["s", "Index"] is pd.NA
+    assert ranks.loc["q", "a"] == ranks.loc["r", "a"] == 2  # tied, sharing the best rank
+    from spindex.result import model_tie_scales
+    raw = rank_rows(res.scores.to_numpy().T, model_tie_scales(model, res.scores)).T
+    expected = pd.DataFrame(np.where(raw > 0, raw, np.nan), index=ranks.index,
+                            columns=ranks.columns).astype("Int64")
+    pd.testing.assert_frame_equal(ranks, expected)

@@ -34,6 +34,7 @@ from spindex.analysis.infer_weights import InferredWeights, infer_weights
 from spindex.analysis.rank_bounds import RankBounds, rank_bounds
 from spindex.analysis.removal import RemovalResult, remove_indicators
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
+from spindex.analysis.scorer import Scored, Scorer
 from spindex.analysis.shapley import ShapleyResult, shapley_effects
 from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
 from spindex.analysis.sobol import SobolResult, sobol
@@ -189,6 +190,8 @@ __all__ = [
     "RemovalResult",
     "SMAAResult",
     "Scaled",
+    "Scored",
+    "Scorer",
     "Screen",
     "ShapleyResult",
     "SobolResult",

@@ -26,11 +26,13 @@ TIE_RTOL = 1e-12
 TIE_FLOOR = 2.0**-46
 
 
-def _tolerance(s: FloatArray, missing: np.ndarray, scale: ArrayLike | None) -> FloatArray:
+def _tolerance(s: FloatArray, scale: ArrayLike | None) -> FloatArray:
     """Per row, the largest gap between two scores that still counts as a tie."""
+    # fmax/fmin skip missing scores without a masked copy; a row with none observed gives
+    # NaN, which the comparisons below turn into a zero tolerance.
+    hi = np.fmax.reduce(s, axis=1)
+    lo = np.fmin.reduce(s, axis=1)
     with np.errstate(invalid="ignore"):
-        hi = np.where(missing, -np.inf, s).max(axis=1)
-        lo = np.where(missing, np.inf, s).min(axis=1)
         spread = np.where(hi >= lo, hi - lo, 0.0)
         magnitude = np.where(hi >= lo, np.maximum(np.abs(hi), np.abs(lo)), 0.0)
     if scale is not None:
@@ -73,11 +75,11 @@ def sorted_ranks(
         The rank of that unit: 1 = best, ties share the best rank, 0 for a missing score.
     """
     s = np.asarray(scores, dtype=float)
-    key = -s
     missing = np.isnan(s)
     any_missing = bool(missing.any())
+    key = np.negative(s)
     if any_missing:
-        key = np.where(missing, np.inf, key)  # missing scores sort last
+        key[missing] = np.inf  # missing scores sort last
     # Any sort will do: tied units get the same rank whatever their order among themselves.
     order = np.argsort(key, axis=1)
     sorted_key = np.take_along_axis(key, order, axis=1)
@@ -87,15 +89,19 @@ def sorted_ranks(
         gap = sorted_key[:, 1:] - sorted_key[:, :-1]
         # Scores equal in exact arithmetic may differ in the last bits depending on the order
         # of summation; both scoring paths treat values this close as tied.
-        tied = gap <= _tolerance(s, missing, scale)[:, None]
+        tied = gap <= _tolerance(s, scale)[:, None]
+    del gap
+    ranks = np.empty(s.shape, dtype=np.int32)
     if tied.any():
-        new_value = np.ones(s.shape, dtype=bool)
-        new_value[:, 1:] = ~tied
-        ranks = np.maximum.accumulate(np.where(new_value, position, 0), axis=1).astype(np.int32)
+        # A tie run takes the position of its first member: positions where a new value
+        # starts, 0 inside a run, carried forward by a running maximum (in place).
+        ranks[:, :1] = 1
+        ranks[:, 1:] = np.where(tied, 0, position[1:])
+        np.maximum.accumulate(ranks, axis=1, out=ranks)
     else:
-        ranks = np.broadcast_to(position, s.shape).copy()
+        ranks[:] = position
     if any_missing:
-        ranks[np.isinf(sorted_key) & (sorted_key > 0)] = 0
+        ranks[sorted_key == np.inf] = 0
     return order, ranks
 
 

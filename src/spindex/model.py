@@ -721,20 +721,28 @@ class CompositeIndex:
     ) -> pd.DataFrame:
         fw = self.framework
         directions = fw.directions.reindex(raw.columns).to_numpy(dtype=float)
+        # raw.to_numpy() of a one-block float frame is a column-major view, so the product is
+        # column-major too: each indicator's values stay contiguous down to the scores table.
         directed = raw.to_numpy(dtype=float) * directions
+        missing = np.isnan(directed)
         meta = _numeric_meta(fw, tuple(raw.columns))
-        out = np.full_like(directed, np.nan)
         groups: dict[int, tuple[Any, list[int]]] = {}
         for j, code in enumerate(raw.columns):
             method = self._normalizers[code]  # type: ignore[attr-defined]
             groups.setdefault(id(method), (method, []))[1].append(j)
+        # One method for every column (the usual case): no gather and scatter of the table.
+        whole = len(groups) == 1
+        out = directed if whole else np.full_like(directed, np.nan)
         for method, cols in groups.values():
             idx = np.asarray(cols)
             ctx = NormalizationContext(
                 codes=tuple(raw.columns[idx]), units=units, directions=directions[idx],
                 meta={k: v[idx] for k, v in meta.items()},
             )
-            result = _run_method(method, (directed[:, idx], ctx), role="normaliser",
+            # A method is given its own copy of its columns, which it may modify at will.
+            block = directed.copy(order="F") if whole and not _own(method) else (
+                directed if whole else directed[:, idx])
+            result = _run_method(method, (block, ctx), role="normaliser",
                                  subject=f"indicators {list(ctx.codes)}",
                                  contract=_NORMALIZER_CONTRACT)
             if result.shape != (len(units), len(idx)):
@@ -742,11 +750,18 @@ class CompositeIndex:
                     f"The normaliser {_method_name(method)} returned shape {result.shape} for "
                     f"indicators {list(ctx.codes)}; expected {(len(units), len(idx))}."
                 )
-            out[:, idx] = result
+            if whole:
+                # A method's result is kept as it is only when it is spindex's own (a new
+                # array); a user's array could be one the user keeps and later changes.
+                out = np.asarray(result, dtype=float) if _own(method) else np.array(
+                    result, dtype=float, order="F")
+            else:
+                out[:, idx] = result
             log.append(StepRecord("normalized", _method_name(method), ", ".join(ctx.codes)))
-        observed = ~np.isnan(directed)
-        bad = observed & ~np.isfinite(out)
-        if bad.any():
+        fine = np.isfinite(out)
+        fine |= missing
+        if not fine.all():
+            bad = ~fine
             j = int(np.argwhere(bad.any(axis=0))[0, 0])
             i = int(np.argwhere(bad[:, j])[0, 0])
             raise MethodError(
@@ -755,18 +770,24 @@ class CompositeIndex:
                 f"for unit '{units[i]}' (raw value {raw.iat[i, j]!r}). Choose another method "
                 "for this indicator."
             )
-        return pd.DataFrame(out, index=raw.index, columns=raw.columns)
+        # The array is new and owned by this frame alone, so it needs no defensive copy.
+        return pd.DataFrame(out, index=raw.index, columns=raw.columns, copy=False)
 
     def _aggregate(
         self, normalized: pd.DataFrame, units: tuple[str, ...], log: list[StepRecord]
     ) -> pd.DataFrame:
         fw = self.framework
-        values: dict[str, FloatArray] = {
-            c: normalized[c].to_numpy(dtype=float) for c in normalized.columns
-        }
+        codes = list(fw.codes)
+        pos = {c: i for i, c in enumerate(codes)}
+        # Every node's scores as one row of a (nodes, units) table, filled in place: the
+        # scores frame wraps it without stacking hundreds of columns afterwards.
+        table = np.empty((len(codes), len(units)))
+        table[[pos[c] for c in normalized.columns]] = normalized.to_numpy(dtype=float).T
         for code in fw.aggregates:
             children = fw.children(code)
-            X = np.column_stack([values[c] for c in children])
+            # Row-major as the aggregators have always been given it: their sums over the
+            # children then round the same way.
+            X = np.ascontiguousarray(table[[pos[c] for c in children]].T)
             w = np.array([fw.node(c).weight for c in children], dtype=float)
             method = self._aggregators[code]  # type: ignore[attr-defined]
             ctx = AggregationContext(node=code, children=children, units=units)
@@ -797,12 +818,12 @@ class CompositeIndex:
                 y[below] = np.nan
                 if below.any():
                     note = f"; {int(below.sum())} units below coverage {threshold:g} set missing"
-            values[code] = y
+            table[pos[code]] = y
             log.append(StepRecord(
                 "aggregated", _method_name(method),
                 f"{code} <- {', '.join(children)}{note}",
             ))
-        return pd.DataFrame(values, index=normalized.index)[list(fw.codes)]
+        return pd.DataFrame(table.T, index=normalized.index, columns=codes, copy=False)
 
 
 _NORMALIZER_CONTRACT = (
@@ -829,7 +850,7 @@ def _run_method(
     """Run one step's method. spindex's own methods raise spindex errors; an object of a
     user's class is user code, so its exceptions are wrapped (naming the step and the
     nodes) and its output is checked to be real numbers."""
-    if type(method).__module__.split(".")[0] == "spindex":
+    if _own(method):
         result = method(*args)
         if not floats:
             return result
@@ -846,6 +867,11 @@ def _run_method(
             f"The {role} {callable_label(method)} raised {type(exc).__name__} for {subject}: "
             f"{exc}. {contract}"
         ) from exc
+
+
+def _own(method: Any) -> bool:
+    """Whether a method is one of spindex's own (which never keep or alter their input)."""
+    return type(method).__module__.split(".")[0] == "spindex"
 
 
 def _method_name(method: Any) -> str:

@@ -47,9 +47,16 @@ def rank_table(scores: pd.DataFrame, scales: Sequence[float] | None = None) -> p
     pandas.DataFrame
         Nullable integer ranks of the same shape.
     """
-    ranks = rank_rows(scores.to_numpy(dtype=float).T, scales).T.astype(float)
-    ranks[ranks == 0] = np.nan
-    return pd.DataFrame(ranks, index=scores.index, columns=scores.columns).astype("Int64")
+    # One row per column, contiguous, so that each column is one sort of contiguous memory.
+    by_column = np.ascontiguousarray(scores.to_numpy(dtype=float).T)
+    ranks = rank_rows(by_column, scales).astype(np.int64)
+    # Nullable integers straight from the ranks and their mask (rank 0 = missing): casting a
+    # float frame to Int64 checks every value for being integral, and costs more than the
+    # ranking itself.
+    columns = {j: pd.arrays.IntegerArray(row, row == 0) for j, row in enumerate(ranks)}
+    out = pd.DataFrame(columns, index=scores.index, copy=False)
+    out.columns = scores.columns
+    return out
 
 
 def model_tie_scales(

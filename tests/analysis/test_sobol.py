@@ -106,3 +106,49 @@ class TestBadInput:
         with pytest.raises(ParameterError, match="not varied"):
             sp.sobol(model, asem_data, weights=sp.WeightNoise(0.1, levels=[3]), n=8,
                      groups={"g": ["Conn", "Sust", "LPI"]})
+
+
+def _resampled_one_by_one(f_A, f_B, f_AB, reps, level, seed_seq):
+    """The bootstrap written out: each resample's row indices, then the estimators on them."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed_seq.entropy, spawn_key=(0,)))
+    n = f_A.shape[-1]
+    firsts, totals = [], []
+    for _ in range(reps):
+        idx = rng.integers(0, n, size=n)
+        s, t = sobol_indices(f_A[:, idx], f_B[:, idx], f_AB[:, :, idx])
+        firsts.append(s)
+        totals.append(t)
+    alpha = (1 - level) / 2
+    out = {}
+    for kind, values in (("first", np.array(firsts)), ("total", np.array(totals))):
+        with pytest.warns(RuntimeWarning):  # the output that never moves: all NaN
+            out[kind] = (np.nanquantile(values, alpha, axis=0),
+                         np.nanquantile(values, 1 - alpha, axis=0))
+    return out
+
+
+def test_batched_bootstrap_equals_the_resamples_one_by_one() -> None:
+    from spindex.analysis.sobol import _BOOTSTRAP_ROWS, _bootstrap
+
+    rng = np.random.default_rng(11)
+    d, n_out, n = 3, 5, _BOOTSTRAP_ROWS + 300  # more than one block of rows
+    f_A = rng.normal(50, 10, size=(n_out, n))
+    f_B = rng.normal(50, 10, size=(n_out, n))
+    f_AB = 0.4 * f_A[None] + rng.normal(30, 6, size=(d, n_out, n))
+    for f in (f_A, f_B):
+        f[1] = 7.0  # an output that never moves: NaN bounds
+        f[2] = np.round(f[2] / 10)  # ranks-like: many ties
+    f_AB[:, 1] = 7.0
+    f_AB[:, 2] = np.round(f_AB[:, 2] / 10)
+    seed_seq = np.random.SeedSequence(5)
+    names, outputs = ["x0", "x1", "x2"], [f"o{i}" for i in range(n_out)]
+    got = _bootstrap(f_A, f_B, f_AB, 60, 0.9, seed_seq, names, outputs)
+    want = _resampled_one_by_one(f_A, f_B, f_AB, 60, 0.9, seed_seq)
+    for kind in ("first", "total"):
+        part = got[got["kind"] == kind]
+        for i, name in enumerate(names):
+            rows = part[part["input"] == name]
+            assert list(rows["output"]) == outputs
+            np.testing.assert_allclose(rows["low"], want[kind][0][i], rtol=0, atol=1e-12)
+            np.testing.assert_allclose(rows["high"], want[kind][1][i], rtol=0, atol=1e-12)
+            assert rows["low"].isna().tolist() == [o == "o1" for o in outputs]

@@ -126,10 +126,17 @@ def sobol_indices(
     # Centring on the pooled mean makes the first-order estimator invariant to a shift of
     # the output (Sobol' and Levitan 1999); SciPy's sobol_indices does the same.
     mean = pooled.mean(axis=-1, keepdims=True)
-    f_A, f_B, f_AB = f_A - mean, f_B - mean, f_AB - mean
+    f_A, f_B = f_A - mean, f_B - mean
+    d = f_AB.shape[0]
+    first = np.empty((d, f_A.shape[0]))
+    total = np.empty((d, f_A.shape[0]))
+    # Input by input: the same operations on each element as on the whole stack (so the same
+    # bits), with temporaries of one input's size instead of d of them.
     with np.errstate(invalid="ignore", divide="ignore"):
-        first = np.mean(f_B * (f_AB - f_A), axis=-1) / var
-        total = 0.5 * np.mean((f_A - f_AB) ** 2, axis=-1) / var
+        for i in range(d):
+            f_ABi = f_AB[i] - mean
+            first[i] = np.mean(f_B * (f_ABi - f_A), axis=-1) / var
+            total[i] = 0.5 * np.mean((f_A - f_ABi) ** 2, axis=-1) / var
     zero = var == 0
     first[:, zero] = np.nan
     total[:, zero] = np.nan
@@ -670,32 +677,73 @@ def _inputs(
     return out
 
 
+#: Base rows per product in the bootstrap: bounds its memory (terms x rows), and is fixed, so
+#: that the intervals do not depend on the engine's block size.
+_BOOTSTRAP_ROWS = 2048
+
+
 def _bootstrap(
     f_A: FloatArray, f_B: FloatArray, f_AB: FloatArray, reps: int, level: float,
     seed_seq: np.random.SeedSequence, names: list[str], outputs: list[str],
 ) -> pd.DataFrame:
     """Percentile intervals from resampling the base rows jointly (the same rows of A, B and
-    every AB_i)."""
+    every AB_i).
+
+    Every estimator in :func:`sobol_indices` is a ratio of means over the base rows, so a
+    resample is a vector of counts (how often each row is drawn) and all resamples at once are
+    one product of the (resamples x rows) count matrix by the per-row terms. The terms are
+    first centred on the pooled mean of the whole sample, which leaves every estimator
+    unchanged (they are shift-invariant) and keeps the variances, formed as mean of squares
+    minus squared mean, free of cancellation.
+    """
     rng = np.random.default_rng(child_sequence(seed_seq, 0))
     n = f_A.shape[-1]
-    firsts, totals = [], []
-    for _ in range(reps):
-        idx = rng.integers(0, n, size=n)
-        s, t = sobol_indices(f_A[:, idx], f_B[:, idx], f_AB[:, :, idx])
-        firsts.append(s)
-        totals.append(t)
+    d, n_out = f_AB.shape[0], f_AB.shape[1]
+    # Resample r draws n row indices uniformly with replacement, one resample after the
+    # other from one stream; only how often each row is drawn is kept.
+    counts = np.empty((reps, n))
+    for r in range(reps):
+        counts[r] = np.bincount(rng.integers(0, n, size=n), minlength=n)
+    pooled = np.concatenate([f_A, f_B], axis=-1)
+    centre = pooled.mean(axis=-1, keepdims=True)
+    constant = np.var(pooled, axis=-1) == 0
+    del pooled
+    # sums[k] over resamples: k = 0 a, 1 b, 2 a^2 + b^2, then per input i: b (ab_i - a),
+    # ab_i - a, (ab_i - a)^2; each (n_outputs, reps).
+    sums = np.zeros((3 + 3 * d, n_out, reps))
+    for start in range(0, n, _BOOTSTRAP_ROWS):
+        rows = slice(start, min(start + _BOOTSTRAP_ROWS, n))
+        a = f_A[:, rows] - centre
+        b = f_B[:, rows] - centre
+        diff = f_AB[:, :, rows] - f_A[None, :, rows]
+        terms = np.concatenate([
+            a[None], b[None], (a * a + b * b)[None], b[None] * diff, diff, diff * diff,
+        ])
+        # One 2-D product (a stacked matmul would loop over the stack).
+        sums += (terms.reshape(-1, terms.shape[-1]) @ counts[:, rows].T).reshape(sums.shape)
+    sums /= n
+    mean = (sums[0] + sums[1]) / 2
+    var = sums[2] / 2 - mean * mean
+    with np.errstate(invalid="ignore", divide="ignore"):
+        firsts = (sums[3:3 + d] - mean * sums[3 + d:3 + 2 * d]) / var
+        totals = 0.5 * sums[3 + 2 * d:] / var
+    # A resample with no variance has no index (NaN), as in sobol_indices; an output constant
+    # over the whole sample is constant in every resample, whatever the rounding of var.
+    flat = (var <= 0) | constant[:, None]
+    firsts[:, flat] = np.nan
+    totals[:, flat] = np.nan
     alpha = (1 - level) / 2
-    rows = []
-    for kind, values in (("first", np.array(firsts)), ("total", np.array(totals))):
+    frames = []
+    for kind, values in (("first", firsts), ("total", totals)):
         with warnings.catch_warnings():
             # Outputs that never vary have NaN indices in every resample, and NaN bounds.
             warnings.simplefilter("ignore", RuntimeWarning)
-            low = np.nanquantile(values, alpha, axis=0)
-            high = np.nanquantile(values, 1 - alpha, axis=0)
+            low = np.nanquantile(values, alpha, axis=-1)
+            high = np.nanquantile(values, 1 - alpha, axis=-1)
         for i, name in enumerate(names):
-            rows.append(pd.DataFrame({"kind": kind, "input": name, "output": outputs,
-                                      "low": low[i], "high": high[i]}))
-    return pd.concat(rows, ignore_index=True)
+            frames.append(pd.DataFrame({"kind": kind, "input": name, "output": outputs,
+                                        "low": low[i], "high": high[i]}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _warn_constant(var: FloatArray, units: list[str], runs: int) -> None:

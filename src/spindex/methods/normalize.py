@@ -347,13 +347,20 @@ class MinMax(Normalizer):
 
     def __call__(self, X: FloatArray, ctx: NormalizationContext) -> FloatArray:
         A = _as_matrix(X, ctx)
-        mn = np.nanmin(A, axis=0)
-        mx = np.nanmax(A, axis=0)
+        # fmin/fmax skip NaN without nanmin's masked copy; _as_matrix has refused columns
+        # with no observed value, so every column has a finite extreme.
+        mn = np.fmin.reduce(A, axis=0)
+        mx = np.fmax.reduce(A, axis=0)
         const = mx == mn
         if const.any() and self.constant == "error":
             _raise_constant(A, const, ctx, "min-max normalisation", "MinMax(constant='midpoint')")
         rng = np.where(const, 1.0, mx - mn)
-        out = (A - mn) / rng * (self.high - self.low) + self.low
+        # The formula (A - mn) / rng * (high - low) + low, step by step in one buffer: the
+        # same roundings, without three temporaries the size of the data.
+        out = np.subtract(A, mn)
+        out /= rng
+        out *= self.high - self.low
+        out += self.low
         out[:, const] = np.where(np.isnan(A[:, const]), np.nan, (self.low + self.high) / 2)
         return np.asarray(out, dtype=np.float64)
 
