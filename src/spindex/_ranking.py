@@ -45,7 +45,7 @@ def tie_tolerance(values: ArrayLike) -> float:
     """The largest gap between two of ``values`` (NaN ignored) that the ranking counts as a
     tie: values closer than this are equal to rounding."""
     v = np.asarray(values, dtype=float).reshape(1, -1)
-    return float(_tolerance(v, np.isnan(v), None)[0])
+    return float(_tolerance(v, None)[0])
 
 
 def sorted_ranks(
