@@ -96,8 +96,9 @@ def frameworks(
 _POSITIVE_WEIGHT = st.floats(min_value=0.1, max_value=5.0, allow_nan=False)
 # One weight in five is 0 with zero_weights: often enough to matter, rare enough that most
 # groups keep several positive weights.
+_ZERO_WEIGHT = st.just(0.0)
 _WEIGHT_OR_ZERO = st.integers(0, 4).flatmap(
-    lambda k: st.just(0.0) if k == 0 else _POSITIVE_WEIGHT
+    lambda k: _ZERO_WEIGHT if k == 0 else _POSITIVE_WEIGHT
 )
 _DIRECTIONS = st.sampled_from([1, -1])
 _PLUS_ONE = st.just(1)
