@@ -1,4 +1,5 @@
-"""Hypothesis profiles for every test and doctest of the repository.
+"""Hypothesis profiles for every test and doctest of the repository, and the order in which
+pytest runs (and pytest-xdist hands out) the tests: long ones first.
 
 ``ci`` is used when the CI variable is set, ``dev`` otherwise; ``HYPOTHESIS_PROFILE`` names one
 explicitly (``make test-deep`` uses ``deep``).
