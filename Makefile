@@ -31,14 +31,20 @@ typecheck: setup
 # Two worker processes (the machine has 2 cores); the hypothesis ci profile is derandomised, so the
 # outcome does not depend on how tests are shared out.
 pytest: setup
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --durations=15
 
 # The site, then the examples of its pages (Sphinx's doctest builder); warnings are errors.
 docs: setup
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html -d docs/_build/doctrees docs docs/_build/html
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b doctest -d docs/_build/doctrees docs docs/_build/doctest
 
-test: lint typecheck pytest docs
+# pytest keeps both cores busy for most of the run, while ruff, mypy and the two Sphinx builds
+# each use one core: run one after another they leave the other core idle. Here pytest starts
+# at once and the other four share the second job slot with it, one at a time (-j2), so that
+# nothing waits for pytest's tail. -Oline keeps each tool's lines whole; on a failure make
+# finishes what is running and exits non-zero.
+test: setup
+	@$(MAKE) --no-print-directory -j2 -Oline pytest lint typecheck docs
 
 # The property tests with fresh random examples, 2,000 per property (hypothesis profile "deep"):
 # a search for new counterexamples, to pin with @example. CI runs the fixed "ci" examples.

@@ -1,4 +1,5 @@
-"""Hypothesis profiles for every test and doctest of the repository.
+"""Hypothesis profiles for every test and doctest of the repository, and the order in which
+pytest runs (and pytest-xdist hands out) the tests: long ones first.
 
 ``ci`` is used when the CI variable is set, ``dev`` otherwise; ``HYPOTHESIS_PROFILE`` names one
 explicitly (``make test-deep`` uses ``deep``).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # ci: the same examples on every machine, whatever runs beside a test and in whatever order
@@ -37,3 +39,21 @@ settings.register_profile("dev", max_examples=60, deadline=None, print_blob=True
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
+
+
+def _runs_long(item: pytest.Item) -> bool:
+    """A hypothesis property (hundreds of examples under ``ci``) or a test marked slow."""
+    if item.get_closest_marker("slow") is not None:
+        return True
+    return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long tests first, then the rest in their usual order (a stable sort).
+
+    pytest-xdist hands tests out in this order: long ones sent first are shared between the
+    workers while hundreds of short ones remain to even out the load, instead of one worker
+    ending the run alone on a 300-example property. The order does not change any outcome
+    (the ``ci`` profile is derandomised and keeps no example database).
+    """
+    items.sort(key=lambda item: not _runs_long(item))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,13 +20,34 @@ from spindex.softpower.demo import SECTIONS, DemoContext, build_context, run_dem
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory) -> tuple[IndexResult, str, object]:
+def demo_cli(tmp_path_factory) -> tuple[int, IndexResult, str, Path]:
+    """One ``spindex demo`` run through main(), shared by every test of the demo's output.
+
+    A full demo takes seconds, so the command and the function it calls run once together:
+    the exit code, what run_demo returned (recorded on its way through main), the printed
+    text and the output folder.
+    """
     folder = tmp_path_factory.mktemp("demo")
+    returned: list[IndexResult] = []
+
+    def recorded(*args, **kwargs):
+        returned.append(run_demo(*args, **kwargs))
+        return returned[-1]
+
     buf = io.StringIO()
     # No timing assert: it would pass or fail with the machine's load. The demo's time is
     # measured by benchmarks/bench_demo.py.
-    res = run_demo(folder, out=buf)
-    return res, buf.getvalue(), folder
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(buf):
+        mp.setattr("spindex.softpower.demo.run_demo", recorded)
+        code = main(["demo", "--output", str(folder)])
+    assert len(returned) == 1
+    return code, returned[0], buf.getvalue(), folder
+
+
+@pytest.fixture(scope="module")
+def demo_run(demo_cli) -> tuple[IndexResult, str, Path]:
+    _, res, text, folder = demo_cli
+    return res, text, folder
 
 
 def part(text: str, which: str) -> str:
@@ -154,10 +177,11 @@ def test_context():
     assert founding.framework.children("soft_power")[0] == "aid"
 
 
-def test_cli_demo(tmp_path, capsys):
-    assert main(["demo", "--output", str(tmp_path / "out")]) == 0
-    assert "ranking of the sources" in capsys.readouterr().out
-    assert (tmp_path / "out" / "ranking.csv").exists()
+def test_cli_demo(demo_cli):
+    code, _, text, folder = demo_cli
+    assert code == 0
+    assert "ranking of the sources" in text
+    assert (folder / "ranking.csv").exists()
 
 
 def test_demo_answers_china_or_japan(demo_run):

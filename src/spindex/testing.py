@@ -12,6 +12,7 @@ Requires the ``hypothesis`` package (in the ``dev`` extra).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -57,14 +58,9 @@ def frameworks(
     levels = draw(st.integers(min_value=max(2, min_levels), max_value=max(2, max_levels)))
     nodes: dict[str, dict[str, Any]] = {"I": {}}
     counters = {"A": 0, "x": 0}
-    positive = st.floats(min_value=0.1, max_value=5.0, allow_nan=False)
-    # One weight in five is 0 with zero_weights: often enough to matter, rare enough that
-    # most groups keep several positive weights.
-    weight = (
-        st.integers(0, 4).flatmap(lambda k: st.just(0.0) if k == 0 else positive)
-        if zero_weights else positive
-    )
-    direction = st.sampled_from([1, -1]) if negative_directions else st.just(1)
+    positive = _POSITIVE_WEIGHT
+    weight = _WEIGHT_OR_ZERO if zero_weights else _POSITIVE_WEIGHT
+    direction = _DIRECTIONS if negative_directions else _PLUS_ONE
     # How many more leaves the tree may gain: a node with n children adds n - 1 of them.
     budget = {"extra": max_indicators - 1 if max_indicators is not None else 10**9}
 
@@ -93,34 +89,90 @@ def frameworks(
     return Framework.from_dict({"nodes": nodes})
 
 
+# The strategies below are built once and reused. A strategy built anew inside a draw is
+# validated anew on every example (hypothesis caches that per object), which took about half
+# the generation time of the hard generators; the draws, and so the examples of the
+# derandomised ``ci`` profile, are the same either way.
+_POSITIVE_WEIGHT = st.floats(min_value=0.1, max_value=5.0, allow_nan=False)
+# One weight in five is 0 with zero_weights: often enough to matter, rare enough that most
+# groups keep several positive weights.
+_ZERO_WEIGHT = st.just(0.0)
+_WEIGHT_OR_ZERO = st.integers(0, 4).flatmap(
+    lambda k: _ZERO_WEIGHT if k == 0 else _POSITIVE_WEIGHT
+)
+_DIRECTIONS = st.sampled_from([1, -1])
+_PLUS_ONE = st.just(1)
+
 #: Column scales of ``indicator_data(edge_cases=True)``: powers of ten from 1e-8 to 1e9.
 _SCALES = st.integers(min_value=-8, max_value=9).map(lambda k: 10.0**k)
 
 
+def _two_distinct(values: list[int]) -> bool:
+    return len(set(values)) >= 2
+
+
+@cache
+def _values(low: int) -> st.SearchStrategy[int]:
+    """Multiples of 1/8 from ``low / 8`` to 100, as integers (eighths)."""
+    return st.integers(min_value=low, max_value=800)
+
+
+@cache
+def _lists(elements: st.SearchStrategy[Any], n: int) -> st.SearchStrategy[list[Any]]:
+    """Lists of exactly ``n`` elements."""
+    return st.lists(elements, min_size=n, max_size=n)
+
+
+@cache
+def _distinct_column(n: int, low: int) -> st.SearchStrategy[list[int]]:
+    """``n`` values in eighths from ``low``, at least two of them distinct."""
+    return _lists(_values(low), n).filter(_two_distinct)
+
+
+@cache
+def _holes(n: int, most: int) -> st.SearchStrategy[list[int]]:
+    """Up to ``most`` distinct row positions out of ``n``."""
+    return st.lists(st.integers(0, n - 1), max_size=most, unique=True)
+
+
+@cache
+def _edge_kinds(constant: bool) -> st.SearchStrategy[str]:
+    return st.sampled_from(
+        ["ordinary", "ties", "near_constant"] + (["constant"] if constant else [])
+    )
+
+
+@cache
+def _tie_pool(low: int) -> st.SearchStrategy[list[int]]:
+    return st.lists(_values(low), min_size=2, max_size=3, unique=True)
+
+
 @st.composite
-def _edge_column(draw: Any, n: int, low: int, constant: bool) -> np.ndarray:
+def _edge_column_draw(draw: Any, n: int, low: int, constant: bool) -> np.ndarray:
     """One column of an edge-case table: ordinary, heavily tied, near-constant or constant,
     on a scale from 1e-8 to 1e9."""
-    kinds = ["ordinary", "ties", "near_constant"] + (["constant"] if constant else [])
-    kind = draw(st.sampled_from(kinds))
-    ints = st.integers(min_value=low, max_value=800)
+    kind = draw(_edge_kinds(constant))
+    ints = _values(low)
     if kind == "constant" or n == 1:
         base = np.full(n, float(draw(ints)))
     elif kind == "ties":
-        pool = draw(st.lists(ints, min_size=2, max_size=3, unique=True))
-        picks = draw(st.lists(st.integers(0, len(pool) - 1), min_size=n, max_size=n))
+        pool = draw(_tie_pool(low))
+        picks = draw(_lists(st.integers(0, len(pool) - 1), n))
         picks[: 2] = [0, 1]  # both ends of the pool appear: at least two distinct values
         base = np.array([pool[i] for i in picks], dtype=float)
     elif kind == "near_constant":
         centre = float(draw(ints))
-        steps = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+        steps = draw(_lists(st.integers(0, 3), n))
         steps[: 2] = [0, 1]
         # Distinct values a relative 1e-6 apart: far above rounding, far below the data's scale.
         base = centre + np.array(steps, dtype=float) * 1e-6 * max(abs(centre), 8.0)
     else:
-        values = draw(st.lists(ints, min_size=n, max_size=n).filter(lambda v: len(set(v)) >= 2))
-        base = np.array(values, dtype=float)
+        base = np.array(draw(_distinct_column(n, low)), dtype=float)
     return np.asarray(base / 8.0 * draw(_SCALES), dtype=float)
+
+
+#: One edge-case column strategy per (n, low, constant), built on first use.
+_edge_column = cache(_edge_column_draw)
 
 
 @st.composite
@@ -171,14 +223,10 @@ def indicator_data(
         if edge_cases:
             col = draw(_edge_column(n, low, constant))
         else:
-            values = draw(
-                st.lists(st.integers(min_value=low, max_value=800), min_size=n, max_size=n)
-                .filter(lambda v: len(set(v)) >= 2)
-            )
-            col = np.array(values, dtype=float) / 8.0
+            col = np.array(draw(_distinct_column(n, low)), dtype=float) / 8.0
         complete[code] = col
         if missing:
-            holes = draw(st.lists(st.integers(0, n - 1), max_size=int(share * n), unique=True))
+            holes = draw(_holes(n, int(share * n)))
             trial = col.copy()
             trial[holes] = np.nan
             kept = set(trial[~np.isnan(trial)])
