@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,9 @@ def label(choice: Any) -> str:
         return choice
     if isinstance(choice, Mapping):
         return "{" + ", ".join(f"{k}: {label(v)}" for k, v in choice.items()) + "}"
+    if isinstance(choice, (types.FunctionType, types.BuiltinFunctionType)):
+        # A user function by its name, not its address: labels are shown and compared.
+        return getattr(choice, "__qualname__", choice.__name__)
     return repr(choice)
 
 
