@@ -65,6 +65,20 @@ def test_reproducible_from_a_seed(asem) -> None:
     pd.testing.assert_frame_equal(fresh.effects, again.effects)
 
 
+@pytest.mark.parametrize("permutations", [None, 4])
+def test_the_same_seed_sequence_twice_repeats_the_run(asem, permutations) -> None:
+    """A SeedSequence is not consumed: given twice (or read back from the result), it gives
+    the same effects, and the caller's sequence is left as it was."""
+    model, data = asem
+    seq = np.random.SeedSequence(7)
+    a = run(model, data, seed=seq, permutations=permutations)
+    b = run(model, data, seed=seq, permutations=permutations)
+    pd.testing.assert_frame_equal(a.effects, b.effects)
+    assert seq.n_children_spawned == 0
+    pd.testing.assert_frame_equal(run(model, data, seed=a.seed, permutations=permutations).effects,
+                                  a.effects)
+
+
 def test_warns_about_ranks_that_never_move() -> None:
     table = pd.DataFrame({"code": ["a", "b", "c", "Index"], "parent": ["Index"] * 3 + [None],
                           "weight": [1.0, 1.0, 1.0, np.nan], "direction": [1, 1, 1, np.nan]})

@@ -181,3 +181,17 @@ def test_engine_and_scoring_agree_on_exact_ties() -> None:
     assert model.score(data).ranks["I"].tolist() == [2, 1, 2]
     ua = sp.uncertainty(model, data, weights=sp.WeightNoise(0.0), n=100, seed=0)
     assert ua.mean_rank_shift == 0
+
+
+def test_alternatives_with_the_same_label_get_numbered_labels() -> None:
+    """Two lambdas (or two equal method objects) label alike; the inputs table numbers the
+    second instead of failing on duplicate categories."""
+    fw = sp.Framework.from_dict({"nodes": {
+        "I": {}, "P": {"parent": "I"}, "Q": {"parent": "I"}, "a": {"parent": "P"},
+        "b": {"parent": "P"}, "c": {"parent": "Q"}, "d": {"parent": "Q"}}})
+    data = pd.DataFrame(np.random.default_rng(0).random((8, 4)) + 1, columns=list("abcd"),
+                        index=[f"u{i}" for i in range(8)])
+    ua = sp.uncertainty(sp.CompositeIndex(fw), data, weights=0.2, n=64, seed=0,
+                        treat=[lambda x: x, lambda x: np.log(x)])
+    assert list(ua.inputs["treat"].cat.categories) == ["<lambda>", "<lambda> #2"]
+    assert set(ua.inputs["treat"]) == {"<lambda>", "<lambda> #2"}

@@ -45,7 +45,7 @@ def label(choice: Any) -> str:
         return "{" + ", ".join(f"{k}: {label(v)}" for k, v in choice.items()) + "}"
     if isinstance(choice, (types.FunctionType, types.BuiltinFunctionType)):
         # A user function by its name, not its address: labels are shown and compared.
-        return getattr(choice, "__qualname__", choice.__name__)
+        return str(choice.__name__)
     return repr(choice)
 
 
@@ -59,8 +59,19 @@ class Switch:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """Readable labels of the alternatives."""
-        return tuple(label(a) for a in self.alternatives)
+        """Readable labels of the alternatives, unique: a label shared by several
+        alternatives (two lambdas, two equal method objects) gets " #2", " #3", ... after
+        its second and later uses, in the order given."""
+        out: list[str] = []
+        for a in self.alternatives:
+            text = label(a)
+            if text in out:
+                k = 2
+                while f"{text} #{k}" in out:
+                    k += 1
+                text = f"{text} #{k}"
+            out.append(text)
+        return tuple(out)
 
 
 def _switch(model: CompositeIndex, parameter: str, spec: Any) -> Switch:

@@ -66,7 +66,13 @@ import pandas as pd
 
 from spindex._ranking import rank_rows
 from spindex.analysis._engine import CompiledModel
-from spindex.analysis._runs import check_count, check_memory, check_seed, seed_record
+from spindex.analysis._runs import (
+    check_count,
+    check_memory,
+    check_seed,
+    child_sequence,
+    seed_record,
+)
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex
 from spindex.errors import ParameterError, SpindexTypeError, SpindexWarning
 from spindex.methods._base import FloatArray
@@ -168,7 +174,9 @@ def _estimate(
     ``func`` maps rows of inputs (n x d) to outputs (n x m), vectorised over rows."""
     d = inputs.d
     masks, coef = _coefficients(d)
-    streams = seed.spawn(len(masks))
+    # Not seed.spawn: it would change the caller's SeedSequence, so the same seed given twice
+    # would not repeat the run.
+    streams = [child_sequence(seed, k) for k in range(len(masks))]
     costs = np.zeros((len(masks), 0))
     cost_var = costs
     for k in range(1, len(masks)):
@@ -217,7 +225,7 @@ def _estimate_random(
     shared estimate, so the standard error is the spread of the increments over orders
     divided by ``sqrt(n_perm)`` (the error of the shared variance is not included)."""
     d = inputs.d
-    streams = seed.spawn(2)
+    streams = [child_sequence(seed, k) for k in range(2)]
     V, _ = _variance(func(inputs.sample(np.random.default_rng(streams[0]), n_var)), n_var)
     rng = np.random.default_rng(streams[1])
     orders = np.argsort(rng.random((n_perm, d)), axis=1)
@@ -226,7 +234,11 @@ def _estimate_random(
     prefix = rank[:, None, :] <= np.arange(d - 1)[None, :, None]  # orders x (d-1) x d
     rows = (d - 1) * n_outer * n_inner
     per_block = max(1, _BLOCK_ROWS // rows)
-    deltas = np.zeros((n_perm, d, V.shape[0]))
+    # The increments are reduced block by block (count, mean, sum of squared deviations,
+    # merged as Chan et al. 1979), so memory does not grow with the number of orders.
+    count = 0
+    mean = np.zeros((d, V.shape[0]))
+    m2 = np.zeros((d, V.shape[0]))
     for start in range(0, n_perm, per_block):
         stop = min(start + per_block, n_perm)
         m = stop - start
@@ -238,9 +250,17 @@ def _estimate_random(
         cost = np.concatenate([np.zeros((m, 1, V.shape[0])), cost,
                                np.broadcast_to(V, (m, 1, V.shape[0]))], axis=1)
         steps = np.diff(cost, axis=1)  # orders x d (position in the order) x outputs
-        np.put_along_axis(deltas[start:stop], orders[start:stop, :, None], steps, axis=1)
-    effects = deltas.mean(axis=0)
-    std_error = deltas.std(axis=0, ddof=1) / np.sqrt(n_perm) if n_perm > 1 else np.full(
+        block = np.zeros((m, d, V.shape[0]))
+        np.put_along_axis(block, orders[start:stop, :, None], steps, axis=1)
+        block_mean = block.mean(axis=0)
+        block_m2 = ((block - block_mean) ** 2).sum(axis=0)
+        total = count + m
+        shift = block_mean - mean
+        mean = mean + shift * (m / total)
+        m2 = m2 + block_m2 + shift**2 * (count * m / total)
+        count = total
+    effects = mean
+    std_error = np.sqrt(m2 / (n_perm - 1)) / np.sqrt(n_perm) if n_perm > 1 else np.full(
         effects.shape, np.nan)
     return effects, std_error, V
 
@@ -535,10 +555,15 @@ def shapley_effects(
     n_units = len(data)
     rows = max(n_var, n_outer * n_inner, _BLOCK_ROWS if not exact else 0,
                (len(varying) - 1) * n_outer * n_inner)
+    d = len(varying)
+    # The random-permutation estimator also holds every order (its uniforms, the order and
+    # its ranks: 24 bytes per input) and the prefix flags of every order (d x d bytes).
+    orders = 0.0 if permutations is None else float(permutations) * (24.0 * d + d * d)
     check_memory(
-        8.0 * rows * (len(model.framework.codes) + 4 * n_units), owner,
-        f"{rows:,} runs at once (n_var, or n_outer x n_inner), {n_units:,} units",
-        "Lower n_var or n_outer.",
+        8.0 * rows * (len(model.framework.codes) + 4 * n_units) + orders, owner,
+        f"{rows:,} runs at once (n_var, or n_outer x n_inner), {n_units:,} units"
+        + ("" if permutations is None else f", {permutations:,} orders of {d} inputs"),
+        "Lower n_var or n_outer" + ("." if permutations is None else ", or permutations."),
     )
     compiled = CompiledModel([model], data, varying)
     func = _Score(compiled, np.array([compiled.position(c) for c in varying], dtype=np.intp))
