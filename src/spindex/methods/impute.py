@@ -778,14 +778,27 @@ class KNNImputer(Imputer):
         _, _, Z, constant = _standardise(A)
         Z[:, constant] = np.nan  # no information on similarity
         recipients = np.flatnonzero(missing.any(axis=1))
-        D = _knn_distances(Z, recipients)
-        where = {int(r): i for i, r in enumerate(recipients)}
         out = A.copy()
-        # One pass per indicator with gaps, vectorised over the units lacking it.
-        for j in np.flatnonzero(missing.any(axis=0)):
-            need = np.flatnonzero(missing[:, j])
+        # Recipients in blocks: each block's distances to every unit (block x units, at most
+        # _KNN_BLOCK entries per indicator) are used and dropped before the next block, so
+        # memory does not grow with units x units.
+        step = max(1, _KNN_BLOCK // max(1, A.shape[0] * A.shape[1]))
+        for start in range(0, len(recipients), step):
+            block = recipients[start:start + step]
+            D = _knn_distances(Z, block)
+            self._fill_block(A, missing, block, D, out, ctx)
+        return out
+
+    def _fill_block(self, A: FloatArray, missing: np.ndarray, block: np.ndarray,
+                    D: FloatArray, out: FloatArray, ctx: ImputationContext) -> None:
+        """Fill the gaps of the units ``block`` (rows of ``D``, their distances to every
+        unit), one pass per indicator, vectorised over the block's units lacking it."""
+        gaps = missing[block]
+        for j in np.flatnonzero(gaps.any(axis=0)):
+            local = np.flatnonzero(gaps[:, j])
+            need = block[local]
             donors = np.flatnonzero(~missing[:, j])
-            Dj = D[np.ix_(np.array([where[int(r)] for r in need], dtype=np.intp), donors)]
+            Dj = D[np.ix_(local, donors)]
             order = np.argsort(Dj, axis=1, kind="stable")[:, :self.k]  # stable: ties by order
             near = np.take_along_axis(Dj, order, axis=1)
             usable = np.isfinite(near)
@@ -799,7 +812,6 @@ class KNNImputer(Imputer):
                 )
             vals = np.where(usable, A[donors[order], j], 0.0)
             out[need, j] = vals.sum(axis=1) / usable.sum(axis=1)
-        return out
 
 
 _FUNCTION_CONTRACT = (
