@@ -149,6 +149,8 @@ def test_overlapping_codes_on_one_line_are_refused():
     long = series({"aid": ["aid_a", "aid_b"]}, target="VNM", provenance=base)
     with pytest.raises(DataError, match="two codes of one line overlap"):
         panel(long)
+    with pytest.raises(DataError, match="two codes of one line overlap"):
+        plot_series(long)
 
 
 # ------------------------------------------------------------------------------- trends

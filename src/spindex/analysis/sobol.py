@@ -448,15 +448,14 @@ def sobol(
     confidence_level : float, default 0.95
         Coverage of the percentile intervals, in (0, 1).
     executor, block_size, progress
-        As for :func:`~spindex.analysis.uncertainty.uncertainty`.
+        As for :func:`~spindex.analysis.uncertainty.uncertainty`; ``block_size`` counts
+        base rows (each evaluates ``d + 2`` runs).
     choices : list of DiscreteInput, optional
         Weight sets, expert panels, dropped nodes and data sources, as for
         :func:`~spindex.analysis.uncertainty.uncertainty`; each is one input (a
         :class:`~spindex.analysis.discrete.DataSources` gives one input per indicator,
         ``"source:<indicator>"``), mapped from its uniform coordinate by the cumulative
         probabilities of its alternatives, like a method switch.
-        As for :func:`~spindex.analysis.uncertainty.uncertainty`; ``block_size`` counts
-        base rows (each evaluates ``d + 2`` runs).
     keep_design : bool, default True
         Keep the uniform coordinates of every run (:attr:`SobolResult.design`); ``False``
         drops them (they can be regenerated with the recorded seed).
@@ -553,7 +552,10 @@ def sobol(
         + 8.0 * per_block * 3 * (d + 2) * n_outputs
     kept = 8.0 * runs * ((n_coords if keep_design else 0) + (2 * n_outputs if keep_outputs
                                                              else 0))
-    resample = 16.0 * bootstrap * d * n_outputs + (16.0 * 2 * n * n_outputs if bootstrap else 0)
+    # The bootstrap: how often each row is drawn in each resample (8 bytes per row per
+    # resample), the (3 + 3 d) sums per output and resample, and the pooled copy of A and B.
+    resample = (8.0 * bootstrap * n + 8.0 * (3 + 3 * d) * n_outputs * bootstrap
+                + 16.0 * 2 * n * n_outputs) if bootstrap else 0.0
     needed = working + kept + resample
     check_memory(
         needed, owner,

@@ -306,14 +306,7 @@ def panel(long: pd.DataFrame, *, split: bool = False) -> pd.DataFrame:
     ['aid [commitment, ODA-like; sum over listed members, USD million (constant 2021)]',
      'aid [commitment, all official flows; sum over listed members, USD million (constant 2021)]']
     """
-    long = _check_split(_kinds(long, "panel"), split, "panel")
-    doubled = long.duplicated(["line", "source", "year"], keep=False)
-    if doubled.any():
-        first = long[doubled].iloc[0]
-        raise DataError(
-            f"The line {first['line']!r} has {int(doubled.sum())} values for the same source "
-            f"and year (e.g. {first['source']} {first['year']}): two codes of one line "
-            "overlap. Give each code its own line.")
+    long = _one_value_per_year(_check_split(_kinds(long, "panel"), split, "panel"))
     lines = list(dict.fromkeys(long["line"]))
     wide = long.pivot(index=["source", "year"], columns="line", values="value")
     wide = wide.reindex(columns=lines).astype(float)
@@ -393,6 +386,18 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 _DASHES = ("-", "--", ":", "-.")
 
 
+def _one_value_per_year(long: pd.DataFrame) -> pd.DataFrame:
+    """Refuse a line with two values for one source and year (two codes that overlap)."""
+    doubled = long.duplicated(["line", "source", "year"], keep=False)
+    if doubled.any():
+        first = long[doubled].iloc[0]
+        raise DataError(
+            f"The line {first['line']!r} has {int(doubled.sum())} values for the same source "
+            f"and year (e.g. {first['source']} {first['year']}): two codes of one line "
+            "overlap. Give each code its own line.")
+    return long
+
+
 def plot_series(
     long: pd.DataFrame,
     *,
@@ -442,7 +447,7 @@ def plot_series(
     ['CHN, ODA-like: commitment, ODA-like; sum over listed members',
      'CHN, all flows: commitment, all official flows; sum over listed members']
     """
-    long = _check_split(_kinds(long, "plot_series"), split, "plot_series")
+    long = _one_value_per_year(_check_split(_kinds(long, "plot_series"), split, "plot_series"))
     if long.empty:
         raise DataError("The table given to plot_series has no value to draw; check the "
                         "codes, target and sources given to series.")
