@@ -17,11 +17,11 @@ available children), and, for ``ranked``, one argsort per node. ``--full`` adds 
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from _timing import least_cpu_time  # benchmarks/ is on sys.path when run as a script
 
 import spindex as sp
 
@@ -72,17 +72,6 @@ def floor(fw: sp.Framework, data: pd.DataFrame, ranks: bool) -> Callable[[], obj
         return values
 
     return run
-def timeit(fn: Callable[[], object], repeat: int) -> float:
-    """The least CPU time of the process over ``repeat`` calls: on cores shared with other
-    work, wall time measures the neighbours as much as the code."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.process_time()
-        fn()
-        times.append(time.process_time() - t0)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
@@ -96,10 +85,10 @@ def main() -> None:
         fw, data = make_case(n_units, n_ind)
         model = sp.CompositeIndex(fw)
         repeat = args.repeat if n_units < 50_000 else min(args.repeat, 3)
-        t_score = timeit(lambda m=model, d=data: m.score(d), repeat)
-        t_ranked = timeit(lambda m=model, d=data: m.score(d).ranks, repeat)
-        t_floor = timeit(floor(fw, data, ranks=False), repeat)
-        t_floor_ranked = timeit(floor(fw, data, ranks=True), repeat)
+        t_score = least_cpu_time(lambda m=model, d=data: m.score(d), repeat)
+        t_ranked = least_cpu_time(lambda m=model, d=data: m.score(d).ranks, repeat)
+        t_floor = least_cpu_time(floor(fw, data, ranks=False), repeat)
+        t_floor_ranked = least_cpu_time(floor(fw, data, ranks=True), repeat)
         rows.append({
             "units": n_units, "indicators": n_ind, "nodes": len(fw),
             "score_ms": 1e3 * t_score, "floor_ms": 1e3 * t_floor,

@@ -20,12 +20,11 @@ Run: ``python benchmarks/bench_sobol.py [--repeat N] [--full]``; the default is 
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from _timing import least_cpu_time  # benchmarks/ is on sys.path when run as a script
 from scipy import stats
 
 import spindex as sp
@@ -39,17 +38,6 @@ def setup() -> tuple[sp.CompositeIndex, pd.DataFrame, list[str]]:
     fw = sp.Framework.from_table(sp.datasets.load_framework("asem"))
     return sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100)), data, [
         *fw.level(2), *[c for c in fw.level(3) if c != fw.root]]
-
-
-def timeit(fn: Callable[[], object], repeat: int) -> float:
-    """The least CPU time of the process over ``repeat`` calls: on cores shared with other
-    work, wall time measures the neighbours as much as the code."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.process_time()
-        fn()
-        times.append(time.process_time() - t0)
-    return min(times)
 
 
 def main() -> None:
@@ -85,9 +73,9 @@ def main() -> None:
     rows = []
     for log2 in [12, 14] if args.full else [12]:
         n = 2**log2
-        t_est = timeit(lambda n=n: run_sp(n, 0), args.repeat)
-        t_boot = timeit(lambda n=n: run_sp(n, 200), args.repeat)
-        t_scipy = timeit(lambda n=n: run_scipy(n), args.repeat)
+        t_est = least_cpu_time(lambda n=n: run_sp(n, 0), args.repeat)
+        t_boot = least_cpu_time(lambda n=n: run_sp(n, 200), args.repeat)
+        t_scipy = least_cpu_time(lambda n=n: run_scipy(n), args.repeat)
         rows.append({"N": f"2^{log2}", "runs": n * (len(varied) + 3),
                      "estimate_s": t_est, "bootstrap200_s": t_boot,
                      "boot/estimate": t_boot / t_est, "scipy_s": t_scipy,
