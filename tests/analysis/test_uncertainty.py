@@ -195,3 +195,21 @@ def test_alternatives_with_the_same_label_get_numbered_labels() -> None:
                         treat=[lambda x: x, lambda x: np.log(x)])
     assert list(ua.inputs["treat"].cat.categories) == ["<lambda>", "<lambda> #2"]
     assert set(ua.inputs["treat"]) == {"<lambda>", "<lambda> #2"}
+
+
+def test_a_switch_with_one_alternative_draws_nothing() -> None:
+    """Adding a switch with a single alternative (here before another switch) leaves every
+    draw and every statistic as they were."""
+    fw = sp.Framework.from_dict({"nodes": {
+        "I": {}, "P": {"parent": "I"}, "Q": {"parent": "I"}, "a": {"parent": "P"},
+        "b": {"parent": "P"}, "c": {"parent": "Q"}, "d": {"parent": "Q"}}})
+    data = pd.DataFrame(np.random.default_rng(1).random((9, 4)) + 1, columns=list("abcd"),
+                        index=[f"u{i}" for i in range(9)])
+    model = sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100))
+    base = sp.uncertainty(model, data, weights=0.2, n=256, seed=5,
+                          aggregate=["arithmetic", "geometric"])
+    more = sp.uncertainty(model, data, weights=0.2, n=256, seed=5, normalize=[sp.MinMax(1, 100)],
+                          aggregate=["arithmetic", "geometric"])
+    pd.testing.assert_frame_equal(more.rank_counts, base.rank_counts)
+    pd.testing.assert_series_equal(more.inputs["aggregate"], base.inputs["aggregate"])
+    assert more.inputs["normalize"].nunique() == 1

@@ -249,10 +249,12 @@ class SwitchSet:
         return np.ravel_multi_index(picked, self.shape).astype(np.int64)
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Random choices, samples x switches."""
-        out = np.empty((n, len(self.switches)), dtype=np.int64)
+        """Random choices, samples x switches. A switch with one alternative draws nothing,
+        so adding it leaves every other draw, and every statistic, unchanged."""
+        out = np.zeros((n, len(self.switches)), dtype=np.int64)
         for j, s in enumerate(self.switches):
-            out[:, j] = rng.choice(len(s.alternatives), size=n, p=s.probabilities)
+            if len(s.alternatives) > 1:
+                out[:, j] = rng.choice(len(s.alternatives), size=n, p=s.probabilities)
         return out
 
     def from_uniform(self, u: FloatArray) -> np.ndarray:
