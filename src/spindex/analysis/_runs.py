@@ -24,8 +24,15 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from spindex.errors import ParameterError, ParameterTypeError, SpindexError
+from spindex.errors import (
+    ParameterError,
+    ParameterTypeError,
+    SpindexError,
+    SpindexTypeError,
+)
+from spindex.model import CompositeIndex
 
 __all__ = [
     "ParameterTypeError",
@@ -33,6 +40,8 @@ __all__ = [
     "check_executor",
     "check_flag",
     "check_memory",
+    "check_model",
+    "check_model_and_data",
     "check_picklable",
     "check_seed",
     "child_sequence",
@@ -317,3 +326,24 @@ def user_stacklevel() -> int:
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level
+
+
+def check_model(model: Any, owner: str) -> CompositeIndex:
+    """The model an analysis runs: a CompositeIndex, nothing else."""
+    if not isinstance(model, CompositeIndex):
+        raise SpindexTypeError(
+            f"The 'model' parameter of {owner} must be a CompositeIndex. Got "
+            f"{type(model).__name__} instead."
+        )
+    return model
+
+
+def check_model_and_data(model: Any, data: Any, owner: str) -> tuple[CompositeIndex, pd.DataFrame]:
+    """The model and the table it scores (a DataFrame; its contents are checked by scoring)."""
+    model = check_model(model, owner)
+    if not isinstance(data, pd.DataFrame):
+        raise SpindexTypeError(
+            f"The 'data' parameter of {owner} must be a pandas DataFrame. Got "
+            f"{type(data).__name__} instead."
+        )
+    return model, data

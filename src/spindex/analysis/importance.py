@@ -81,6 +81,7 @@ from spindex.methods._base import FloatArray
 from spindex.model import CompositeIndex
 
 from ._engine import CompiledModel
+from ._runs import check_model
 
 __all__ = [
     "ImportanceResult",
@@ -417,15 +418,6 @@ def _pearson(X: FloatArray, y: FloatArray, masks: BoolArray) -> FloatArray:
 
 
 # ---------------------------------------------------------------------- checks
-def _check_model(model: Any, caller: str) -> CompositeIndex:
-    if not isinstance(model, CompositeIndex):
-        raise SpindexTypeError(
-            f"The 'model' parameter of {caller} must be a CompositeIndex. Got "
-            f"{type(model).__name__} instead."
-        )
-    return model
-
-
 def _check_choice(value: Any, name: str, caller: str, allowed: Sequence[str]) -> str:
     if not isinstance(value, str) or value not in allowed:
         raise ParameterError(
@@ -780,7 +772,7 @@ def importance(
     True
     """
     caller = "importance"
-    model = _check_model(model, caller)
+    model = check_model(model, caller)
     smoother = _check_choice(smoother, "smoother", caller, SMOOTHERS)
     fw = model.framework
     codes = _level_nodes(fw, level, caller)
@@ -1051,7 +1043,7 @@ def optimize_weights(
     >>> rescored = model.with_weights(opt.weights).score(data)
     """
     caller = "optimize_weights"
-    model = _check_model(model, caller)
+    model = check_model(model, caller)
     measure = _check_choice(measure, "measure", caller, MEASURES)
     smoother = _check_choice(smoother, "smoother", caller, SMOOTHERS)
     if not isinstance(method, str) or method.lower() not in _METHODS:

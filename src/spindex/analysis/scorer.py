@@ -12,6 +12,7 @@ import pandas as pd
 
 from spindex._ranking import rank_rows
 from spindex.analysis._engine import CompiledModel
+from spindex.analysis._runs import check_model_and_data
 from spindex.analysis._variants import SwitchSet
 from spindex.errors import DataError, ParameterError, SpindexTypeError
 from spindex.methods._base import FloatArray
@@ -128,16 +129,7 @@ class Scorer:
         self, model: CompositeIndex, data: pd.DataFrame, *,
         weights: Sequence[str] | None = None, **switches: Any,
     ) -> None:
-        if not isinstance(model, CompositeIndex):
-            raise SpindexTypeError(
-                f"The 'model' parameter of Scorer must be a CompositeIndex. Got "
-                f"{type(model).__name__} instead."
-            )
-        if not isinstance(data, pd.DataFrame):
-            raise SpindexTypeError(
-                f"The 'data' parameter of Scorer must be a pandas DataFrame. Got "
-                f"{type(data).__name__} instead."
-            )
+        model, data = check_model_and_data(model, data, "Scorer")
         fw = model.framework
         if weights is None:
             codes = tuple(c for c in fw.codes if c != fw.root)

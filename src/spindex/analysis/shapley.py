@@ -69,6 +69,7 @@ from spindex.analysis._engine import CompiledModel
 from spindex.analysis._runs import (
     check_count,
     check_memory,
+    check_model_and_data,
     check_seed,
     child_sequence,
     seed_record,
@@ -534,16 +535,7 @@ def shapley_effects(
     True
     """
     owner = "shapley_effects"
-    if not isinstance(model, CompositeIndex):
-        raise SpindexTypeError(
-            f"The 'model' parameter of {owner} must be a CompositeIndex. Got "
-            f"{type(model).__name__} instead."
-        )
-    if not isinstance(data, pd.DataFrame):
-        raise SpindexTypeError(
-            f"The 'data' parameter of {owner} must be a pandas DataFrame. Got "
-            f"{type(data).__name__} instead."
-        )
+    model, data = check_model_and_data(model, data, owner)
     exact = permutations is None
     if not exact:
         permutations = check_count(permutations, "permutations", owner, minimum=2)
