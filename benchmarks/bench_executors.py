@@ -12,10 +12,11 @@ worker and nanny processes). Each executor is started (alone) and warmed (one sm
 spindex in the workers) before timing: a long-lived pool or cluster pays that once.
 
 Configurations: one process; ``ProcessPoolExecutor(1)`` and ``(2)``; a dask ``LocalCluster``
-of 1 and 2 processes with one thread each, as dask starts them, and of 2 with
-``MALLOC_TRIM_THRESHOLD_`` left unset ("no trim", see docs/scale.md: dask's nanny sets it,
-which turns every chunk-sized temporary into a fresh ``mmap``); and the 2-process cluster
-with blocks of 65,536 runs.
+of 1 and 2 processes with one thread each, "as started" (dask's nanny sets
+``MALLOC_TRIM_THRESHOLD_=65536``, which makes glibc hand every chunk-sized temporary back to
+the system and fault it in afresh: about 1.5x the CPU per block) and with
+``MALLOC_TOP_PAD_=32 MiB`` as docs/scale.md advises; and the 2-process cluster with blocks of
+65,536 runs.
 
 Run: ``python benchmarks/bench_executors.py`` (about a minute; ``--runs`` to change n).
 """
@@ -34,6 +35,11 @@ from typing import Any
 import pandas as pd
 
 import spindex as sp
+
+
+#: What docs/scale.md advises for dask workers: glibc keeps 32 MiB at the top of the heap when
+#: it trims, so the chunk-sized temporaries are not page-faulted afresh in every chunk.
+TOP_PAD = 32 * 1024**2
 
 
 def setup() -> tuple[sp.CompositeIndex, pd.DataFrame]:
@@ -63,18 +69,18 @@ def _pool(workers: int) -> Iterator[tuple[Executor, Callable[[], list[int]]]]:
 
 
 @contextmanager
-def _dask(workers: int, trim: bool) -> Iterator[tuple[Executor, Callable[[], list[int]]]]:
+def _dask(workers: int, pad: bool) -> Iterator[tuple[Executor, Callable[[], list[int]]]]:
     import dask
     import distributed
 
-    environ = {} if trim else {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+    environ = {"distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_": TOP_PAD} if pad else {}
     with dask.config.set(environ), \
             distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                      dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
+        # The scheduler and the nannies of a LocalCluster run in this process.
         pids = list(client.run(os.getpid).values())
-        nannies = [w.process.process.pid for w in cluster.workers.values()]  # type: ignore[union-attr]
-        yield client.get_executor(), lambda: [os.getpid(), *pids, *nannies]
+        yield client.get_executor(), lambda: [os.getpid(), *pids]
 
 
 def main() -> None:
@@ -109,9 +115,10 @@ def main() -> None:
         print("dask.distributed is not installed: dask rows skipped")
     else:
         configs += [
+            ("dask LocalCluster(1), as started", lambda: _dask(1, False), 16_384),
+            ("dask LocalCluster(2), as started", lambda: _dask(2, False), 16_384),
             ("dask LocalCluster(1)", lambda: _dask(1, True), 16_384),
             ("dask LocalCluster(2)", lambda: _dask(2, True), 16_384),
-            ("dask LocalCluster(2), no trim", lambda: _dask(2, False), 16_384),
             ("dask LocalCluster(2), 65,536-run blocks", lambda: _dask(2, True), 65_536),
         ]
     base_u, base_s = run(None, 16_384)
@@ -157,7 +164,8 @@ def main() -> None:
         (a, b), (ca, cb) = least[name], least_cpu[name]
         print(f"{name:<40} {a:>6.2f} {one[0] / a:>6.2f} {ca:>7.2f} {b:>8.2f} "
               f"{one[1] / b:>6.2f} {cb:>7.2f}")
-    for kind in ("ProcessPoolExecutor({})", "dask LocalCluster({})"):
+    for kind in ("ProcessPoolExecutor({})", "dask LocalCluster({}), as started",
+                 "dask LocalCluster({})"):
         w1, w2 = least.get(kind.format(1)), least.get(kind.format(2))
         if w1 and w2:
             print(f"2 vs 1 worker, {kind.format('n')}: UA {w1[0] / w2[0]:.2f}x, "

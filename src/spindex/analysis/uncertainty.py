@@ -210,7 +210,9 @@ class _Task:
             np.int64, copy=False)  # no copy of a large table where intp is int64
         del cells, binned
         nominal = self.nominal_ranks[order]
-        if np.isnan(scores).any():
+        # R_S counts only units ranked both in the run and nominally: a unit the nominal
+        # model leaves unranked (rank 0) is left out even when every run scores it.
+        if np.isnan(scores).any() or not self.nominal_ranks.all():
             observed = ~np.isnan(scores)
             count = observed.sum(axis=0)
             with np.errstate(invalid="ignore", divide="ignore"):
