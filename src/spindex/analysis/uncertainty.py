@@ -16,6 +16,7 @@ import pandas as pd
 from spindex.analysis._engine import (
     CHUNK,
     CompiledModel,
+    blocks_in_flight,
     chunk_generator,
     map_chunks,
     sorted_ranks,
@@ -749,7 +750,7 @@ def _check_memory(
         parts.append(f"the scores and ranks of {n_units} units")
     # Blocks in flight hold their chunks' rank counts and per-run records.
     per_block = max(1, -(-block_size // CHUNK))
-    in_flight = min(-(-n // CHUNK), per_block * (16 if executor is not None else 1))
+    in_flight = min(-(-n // CHUNK), per_block * blocks_in_flight(executor))
     n_bins = -(-n_units // width)
     # Each chunk in flight holds its int32 rank table (int64 when in one slice) and moments.
     chunk_bytes = 8 * n_units * (n_bins + 4) + CHUNK * per_run
