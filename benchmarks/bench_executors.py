@@ -7,9 +7,11 @@ process.
 
 Each configuration is measured ``--repeat`` times (default 3), the configurations
 interleaved so that the load of other work on the machine falls on all of them alike; the
-table gives the least wall time and the least CPU-seconds (this process plus the executor's
-worker and nanny processes). Each executor is started (alone) and warmed (one small run, which imports
-spindex in the workers) before timing: a long-lived pool or cluster pays that once.
+table gives the least wall time and the least CPU-seconds (this process, which also runs a
+LocalCluster's scheduler and nannies, plus the worker processes). Each executor is started
+alone and warmed (one small run, which imports spindex in the workers) before timing: a
+long-lived pool or cluster pays that once. ``bench_worker_cpu.py`` isolates the CPU of one
+worker process by kind.
 
 Configurations: one process; ``ProcessPoolExecutor(1)`` and ``(2)``; a dask ``LocalCluster``
 of 1 and 2 processes with one thread each, "as started" (dask's nanny sets
@@ -35,7 +37,6 @@ from typing import Any
 import pandas as pd
 
 import spindex as sp
-
 
 #: What docs/scale.md advises for dask workers: glibc keeps 32 MiB at the top of the heap when
 #: it trims, so the chunk-sized temporaries are not page-faulted afresh in every chunk.

@@ -158,7 +158,7 @@ def test_a_wrong_sink_is_refused_before_any_work(tmp_path, monkeypatch, make, ma
 def test_a_read_only_array_is_refused() -> None:
     records = np.zeros(KWARGS["n"], dtype=sp.RunSink.dtype(MODEL, DATA, **KWARGS))
     records.flags.writeable = False
-    with pytest.raises(ParameterError, match="'sink'.*read-only"):
+    with pytest.raises(ParameterError, match=r"'sink'.*read-only"):
         sp.uncertainty(MODEL, DATA, sink=records, **KWARGS)
 
 
@@ -169,7 +169,7 @@ def test_an_unwritable_folder_is_refused(tmp_path) -> None:
     folder.mkdir()
     folder.chmod(0o500)
     try:
-        with pytest.raises(ParameterError, match="'sink'.*cannot be written"):
+        with pytest.raises(ParameterError, match=r"'sink'.*cannot be written"):
             sp.uncertainty(MODEL, DATA, sink=folder / "runs.npy", **KWARGS)
     finally:
         folder.chmod(0o700)
@@ -177,7 +177,7 @@ def test_an_unwritable_folder_is_refused(tmp_path) -> None:
 
 def test_an_unwritable_folder_is_refused_for_root_too(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(os, "access", lambda path, mode: False)
-    with pytest.raises(ParameterError, match="'sink'.*cannot be written"):
+    with pytest.raises(ParameterError, match=r"'sink'.*cannot be written"):
         sp.uncertainty(MODEL, DATA, sink=tmp_path / "runs.npy", **KWARGS)
 
 

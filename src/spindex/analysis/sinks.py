@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,7 +222,7 @@ def as_sink(sink: Any) -> RunSink | None:
     return RunSink(sink)
 
 
-def check_sink(sink: RunSink, n: int, dtype: np.dtype, units: Sequence[Hashable],
+def check_sink(sink: RunSink, n: int, dtype: np.dtype, units: Iterable[Hashable],
                owner: str) -> None:
     """Refuse, before any run, a sink that cannot take the records of ``n`` runs."""
     known = {str(u) for u in units}
