@@ -241,3 +241,18 @@ def test_a_dask_cluster_writes_the_same_bits(kept) -> None:
                        executor=client.get_executor(),
                        sink=sp.RunSink(records, units=UNITS), **KWARGS)
     _assert_records_equal(records, kept, UNITS)
+
+
+def test_rank_shift_leaves_out_units_the_nominal_model_does_not_rank() -> None:
+    # Oracle: R_S of a run is the mean |rank - nominal rank| over the units ranked in both.
+    # The nominal model (impute=None) leaves u03 unranked; runs that impute do rank it, and
+    # a chunk where every run imputes has no missing score at all (the case that was wrong).
+    kwargs = KWARGS | {"impute": ["mean"], "n": 600}
+    ua = sp.uncertainty(MODEL, DATA, keep_runs=True, **kwargs)
+    nominal = ua.nominal["rank"].to_numpy()
+    assert np.isnan(nominal[3]) and not ua.runs_ranks["u03"].isna().any()
+    ranks = ua.runs_ranks.to_numpy(dtype=float, na_value=np.nan)
+    both = ~np.isnan(ranks) & ~np.isnan(nominal)[None, :]
+    expected = np.where(both, np.abs(ranks - nominal[None, :]), 0).sum(axis=1) / both.sum(1)
+    np.testing.assert_allclose(ua.rank_shift.to_numpy(), expected, rtol=1e-13)
+    np.testing.assert_allclose(ua.mean_rank_shift, expected.mean(), rtol=1e-12)
