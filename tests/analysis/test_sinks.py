@@ -256,3 +256,9 @@ def test_rank_shift_leaves_out_units_the_nominal_model_does_not_rank() -> None:
     expected = np.where(both, np.abs(ranks - nominal[None, :]), 0).sum(axis=1) / both.sum(1)
     np.testing.assert_allclose(ua.rank_shift.to_numpy(), expected, rtol=1e-13)
     np.testing.assert_allclose(ua.mean_rank_shift, expected.mean(), rtol=1e-12)
+
+
+def test_a_sink_of_an_array_compares_by_identity() -> None:
+    records = np.zeros(3, dtype=[("R_S", "f8")])
+    sink = sp.RunSink(records)
+    assert sink == sink and sink != sp.RunSink(records.copy())

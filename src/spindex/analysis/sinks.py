@@ -57,7 +57,7 @@ def _is_array_like(target: Any) -> bool:
             and hasattr(target, "dtype"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # its target may be an array: no element-wise ==
 class RunSink:
     """Where an analysis streams its per-run records: a ``.npy`` file or an array-like.
 
@@ -76,7 +76,8 @@ class RunSink:
         (through a temporary file next to it, renamed when the run ends, so a failed run
         leaves no partial file). Or any object with ``shape``, ``dtype`` and array
         ``__setitem__`` (a numpy array or memmap, a zarr array, an h5py dataset) of shape
-        ``(n,)`` and exactly the structured dtype of :meth:`dtype`.
+        ``(n,)`` and exactly the structured dtype of :meth:`dtype`. If the run fails, an
+        array-like keeps the records written so far (runs ``0`` to the last chunk reduced).
     units : sequence of unit labels, optional
         Units whose per-run score and rank are written (default: none). Keep it short:
         each unit adds 16 bytes per run.
