@@ -3,23 +3,45 @@
 Case (issue 17, item 6): ``sp.uncertainty`` with weights +-25% at the pillar and sub-index
 levels and an arithmetic/geometric switch, ``keep_inputs=False``, and ``sp.sobol`` at
 N = 2^13 without bootstrap. Every parallel run is checked to give the same bits as one
-process. The task travels to each worker once (``map_chunks``), so the 2-worker speed-up is
-bounded by the cores, not by shipping the model.
+process.
 
-Run: ``python benchmarks/bench_executors.py`` (about a minute; ``--runs`` to change n).
-On a shared machine the speed-ups depend on what else runs: compare ratios of one run.
+Each configuration is measured ``--repeat`` times (default 3), the configurations
+interleaved so that the load of other work on the machine falls on all of them alike; the
+table gives the least wall time and the least CPU-seconds (this process, which also runs a
+LocalCluster's scheduler and nannies, plus the worker processes). Each executor is started
+alone and warmed (one small run, which imports spindex in the workers) before timing: a
+long-lived pool or cluster pays that once. ``bench_worker_cpu.py`` isolates the CPU of one
+worker process by kind.
+
+Configurations: one process; ``ProcessPoolExecutor(1)`` and ``(2)``; a dask ``LocalCluster``
+of 1 and 2 processes with one thread each, started with ``MALLOC_TOP_PAD_=32 MiB`` as
+docs/scale.md advises, and one of 2 processes "as started" (dask's nanny sets
+``MALLOC_TRIM_THRESHOLD_=65536``, which makes glibc hand every chunk-sized temporary back to
+the system and fault it in afresh: about 1.5x the CPU per block).
+
+Run: ``python benchmarks/bench_executors.py`` (about a minute; ``--runs`` to change n: at the
+default 200,000 a UA run takes 0.4 s, where per-block costs weigh; ``--runs 600000`` shows
+the workers better).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
+from typing import Any
 
 import pandas as pd
 
 import spindex as sp
+
+#: What docs/scale.md advises for dask workers: glibc keeps 32 MiB at the top of the heap when
+#: it trims, so the chunk-sized temporaries are not page-faulted afresh in every chunk.
+TOP_PAD = 32 * 1024**2
 
 
 def setup() -> tuple[sp.CompositeIndex, pd.DataFrame]:
@@ -28,64 +50,129 @@ def setup() -> tuple[sp.CompositeIndex, pd.DataFrame]:
     return sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100)), data
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            t = psutil.Process(pid).cpu_times()
+        except psutil.Error:  # a process that ended counts nothing more
+            continue
+        total += t.user + t.system
+    return total
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[tuple[Executor, Callable[[], list[int]]]]:
+    with ProcessPoolExecutor(workers) as pool:
+        # The pool starts its processes on demand: the warm-up run starts them all.
+        yield pool, lambda: [os.getpid(), *pool._processes]  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _dask(workers: int, pad: bool) -> Iterator[tuple[Executor, Callable[[], list[int]]]]:
+    import dask
+    import distributed
+
+    environ = {"distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_": TOP_PAD} if pad else {}
+    with dask.config.set(environ), \
+            distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                     dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        # The scheduler and the nannies of a LocalCluster run in this process.
+        pids = list(client.run(os.getpid).values())
+        yield client.get_executor(), lambda: [os.getpid(), *pids]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=200_000)
     parser.add_argument("--sobol", type=int, default=2**13)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     model, data = setup()
     ua = {"weights": sp.WeightNoise(0.25, levels=[2, 3]),
           "aggregate": ["arithmetic", "geometric"], "n": args.runs, "seed": 1,
-          "keep_inputs": False, "block_size": 16_384}
+          "keep_inputs": False}
     so = {"weights": sp.WeightNoise(0.25, levels=[2, 3]), "n": args.sobol, "seed": 1,
           "bootstrap": 0, "block_size": 16_384}
 
-    def timed(executor):
-        t0 = time.perf_counter()
-        u = sp.uncertainty(model, data, executor=executor, **ua)
-        t1 = time.perf_counter()
+    def run(executor: Executor | None, block: int, small: bool = False) -> tuple[Any, Any]:
+        u = sp.uncertainty(model, data, executor=executor, block_size=block,
+                           **(ua | {"n": 8192} if small else ua))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", sp.SpindexWarning)
-            s = sp.sobol(model, data, executor=executor, **so)
-        t2 = time.perf_counter()
-        return u, s, t1 - t0, t2 - t1
+            s = sp.sobol(model, data, executor=executor, **(so | {"n": 2**9} if small else so))
+        return u, s
 
-    base_u, base_s, tu, ts = timed(None)
-    rows = [("one process (no executor)", tu, ts)]
-
-    def check(u, s, name):
-        pd.testing.assert_frame_equal(u.summary(), base_u.summary(), check_exact=True)
-        pd.testing.assert_frame_equal(s.total_order_score, base_s.total_order_score,
-                                      check_exact=True)
-        print(f"  {name}: identical to one process")
-
-    for workers in (1, 2):
-        with ProcessPoolExecutor(workers) as pool:
-            u, s, a, b = timed(pool)
-        check(u, s, f"ProcessPoolExecutor({workers})")
-        rows.append((f"ProcessPoolExecutor({workers})", a, b))
+    configs: list[tuple[str, Any, int]] = [
+        ("one process (no executor)", None, 16_384),
+        ("ProcessPoolExecutor(1)", lambda: _pool(1), 16_384),
+        ("ProcessPoolExecutor(2)", lambda: _pool(2), 16_384),
+    ]
     try:
-        import distributed
+        import distributed  # noqa: F401
     except ImportError:
-        distributed = None
-    if distributed is not None:
-        for workers in (1, 2):
-            with distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                          processes=True, dashboard_address=None) as cluster, \
-                    distributed.Client(cluster) as client:
-                u, s, a, b = timed(client.get_executor())
-            check(u, s, f"dask LocalCluster({workers} processes)")
-            rows.append((f"dask LocalCluster({workers} processes)", a, b))
-    print(f"\nuncertainty n = {args.runs:,}, sobol N = {args.sobol:,} (ASEM, 51 units)")
-    print(f"{'executor':<34} {'UA s':>7} {'x one':>6} {'Sobol s':>8} {'x one':>6}")
-    for name, a, b in rows:
-        print(f"{name:<34} {a:>7.2f} {tu / a:>6.2f} {b:>8.2f} {ts / b:>6.2f}")
-    by = {name: (a, b) for name, a, b in rows}
-    for kind in ("ProcessPoolExecutor({})", "dask LocalCluster({} processes)"):
-        one, two = by.get(kind.format(1)), by.get(kind.format(2))
-        if one and two:
-            print(f"2 vs 1 worker, {kind.format('n')}: UA {one[0] / two[0]:.2f}x, "
-                  f"Sobol {one[1] / two[1]:.2f}x")
+        print("dask.distributed is not installed: dask rows skipped")
+    else:
+        configs += [
+            ("dask LocalCluster(2), as started", lambda: _dask(2, False), 16_384),
+            ("dask LocalCluster(1)", lambda: _dask(1, True), 16_384),
+            ("dask LocalCluster(2)", lambda: _dask(2, True), 16_384),
+        ]
+    base_u, base_s = run(None, 16_384)
+    wall: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in configs}
+    cpu: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in configs}
+    for _ in range(args.repeat):
+        for name, start, block in configs:
+            # One executor open at a time: a LocalCluster's scheduler runs in this process,
+            # and idle ones would add their CPU to every other row.
+            with ExitStack() as stack:
+                if start is None:
+                    executor, pids = None, (lambda: [os.getpid()])
+                else:
+                    executor, pids = stack.enter_context(start())
+                    run(executor, 8192, small=True)  # warm: start and import once
+                times = []
+                for part in ("ua", "sobol"):
+                    c0, t0 = _cpu_seconds(pids()), time.perf_counter()
+                    if part == "ua":
+                        u = sp.uncertainty(model, data, executor=executor, block_size=block,
+                                           **ua)
+                    else:
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore", sp.SpindexWarning)
+                            s = sp.sobol(model, data, executor=executor, **so)
+                    times.append((time.perf_counter() - t0, _cpu_seconds(pids()) - c0))
+            pd.testing.assert_frame_equal(u.summary(), base_u.summary(), check_exact=True)
+            pd.testing.assert_frame_equal(s.total_order_score, base_s.total_order_score,
+                                          check_exact=True)
+            wall[name].append((times[0][0], times[1][0]))
+            cpu[name].append((times[0][1], times[1][1]))
+    print("every executor gave the same bits as one process")
+    least = {name: (min(t[0] for t in wall[name]), min(t[1] for t in wall[name]))
+             for name in wall}
+    least_cpu = {name: (min(t[0] for t in cpu[name]), min(t[1] for t in cpu[name]))
+                 for name in cpu}
+    one = least["one process (no executor)"]
+    print(f"\nuncertainty n = {args.runs:,}, sobol N = {args.sobol:,} (ASEM, 51 units); least "
+          f"of {args.repeat} interleaved runs; CPU = this process + workers")
+    print(f"{'executor':<40} {'UA s':>6} {'x one':>6} {'UA CPU':>7} {'Sobol s':>8} "
+          f"{'x one':>6} {'So CPU':>7}")
+    for name in wall:
+        (a, b), (ca, cb) = least[name], least_cpu[name]
+        print(f"{name:<40} {a:>6.2f} {one[0] / a:>6.2f} {ca:>7.2f} {b:>8.2f} "
+              f"{one[1] / b:>6.2f} {cb:>7.2f}")
+    for kind in ("ProcessPoolExecutor({})", "dask LocalCluster({})"):
+        w1, w2 = least.get(kind.format(1)), least.get(kind.format(2))
+        if w1 and w2:
+            print(f"2 vs 1 worker, {kind.format('n')}: UA {w1[0] / w2[0]:.2f}x, "
+                  f"Sobol {w1[1] / w2[1]:.2f}x")
+    pool2, dask2 = least.get("ProcessPoolExecutor(2)"), least.get("dask LocalCluster(2)")
+    if pool2 and dask2:
+        print(f"dask(2) vs ProcessPoolExecutor(2): UA {pool2[0] / dask2[0]:.2f}x, "
+              f"Sobol {pool2[1] / dask2[1]:.2f}x (above 1: dask faster)")
 
 
 if __name__ == "__main__":

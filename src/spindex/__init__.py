@@ -36,6 +36,7 @@ from spindex.analysis.removal import RemovalResult, remove_indicators
 from spindex.analysis.sampling import DirichletWeights, UniformSimplex, WeightBounds, WeightNoise
 from spindex.analysis.scorer import Scored, Scorer
 from spindex.analysis.shapley import ShapleyResult, shapley_effects
+from spindex.analysis.sinks import RunSink
 from spindex.analysis.smaa import BoundedSimplex, SMAAResult, smaa
 from spindex.analysis.sobol import SobolResult, sobol
 from spindex.analysis.uncertainty import UncertaintyResult, uncertainty
@@ -188,6 +189,7 @@ __all__ = [
     "Rank",
     "RankBounds",
     "RemovalResult",
+    "RunSink",
     "SMAAResult",
     "Scaled",
     "Scored",

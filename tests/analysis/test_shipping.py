@@ -138,3 +138,36 @@ def test_dask_scatters_the_task_once_and_gives_the_same_bits(asem_framework, ase
     # Every block refers to the scattered copy: a future, not the model.
     assert all(type(args[0]).__name__ == "Future" for _, args in seen)
     assert all(len(repr(args[1])) < 200 for _, args in seen)
+
+
+class _CountingThreads(ThreadPoolExecutor):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.submitted = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.submitted += 1
+        return super().submit(fn, *args, **kwargs)
+
+
+@pytest.mark.parametrize(("workers", "window"), [(1, 16), (8, 16), (20, 40)])
+def test_two_blocks_per_worker_are_in_flight(workers, window) -> None:
+    with _CountingThreads(workers) as pool:
+        assert _engine.blocks_in_flight(pool) == window
+        chunks = map_chunks(_Counter(1), 60 * CHUNK, block_size=CHUNK, executor=pool)
+        first = next(chunks)
+        assert pool.submitted == window  # submitted before the first block is reduced
+        rest = list(chunks)
+    assert [c for c, _, _ in [first, *rest]] == list(range(60))
+    assert _engine.blocks_in_flight(None) == 1
+
+
+def test_a_dask_cluster_of_many_threads_gets_two_blocks_per_thread() -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=3, threads_per_worker=4, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        executor = client.get_executor()
+        assert _engine.blocks_in_flight(executor) == 24
+        out = list(map_chunks(_Counter(1), 30 * CHUNK, block_size=CHUNK, executor=executor))
+    assert [c for c, _, _ in out] == list(range(30))

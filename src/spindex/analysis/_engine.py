@@ -57,6 +57,7 @@ from spindex.result import model_tie_scales
 __all__ = [
     "CHUNK",
     "CompiledModel",
+    "blocks_in_flight",
     "chunk_generator",
     "map_chunks",
     "rank_rows",
@@ -67,7 +68,9 @@ __all__ = [
 #: run i never depend on the block size, the worker count or the executor.
 CHUNK = 8192
 
-#: Blocks submitted ahead of the one being reduced, when an executor runs them.
+#: Blocks submitted ahead of the one being reduced, when an executor runs them: at least this
+#: many, and two per worker (thread) of the executor, so that a cluster of more than 16 workers
+#: is not left idle.
 _WINDOW = 16
 
 R = TypeVar("R")
@@ -133,6 +136,26 @@ def _call_block(task: Callable[[Sequence[tuple[int, int, int]]], Any],
                 block: Sequence[tuple[int, int, int]]) -> Any:
     """Run one block on a dask worker, ``task`` being the scattered copy of the task."""
     return task(block)
+
+
+def blocks_in_flight(executor: Executor | None) -> int:
+    """How many blocks ``map_chunks`` keeps in flight on ``executor`` (1 without one).
+
+    ``max(16, 2 x workers)``: two per worker keeps every worker busy while the blocks are
+    reduced in order; the workers are the threads of a dask cluster's workers or the
+    ``max_workers`` of a ``concurrent.futures`` pool.
+    """
+    if executor is None:
+        return 1
+    workers = 0
+    client = _dask_client(executor)
+    if client is not None:
+        with contextlib.suppress(Exception):  # no scheduler answer: the fixed window
+            info = client.scheduler_info()
+            workers = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
+    else:
+        workers = int(getattr(executor, "_max_workers", 0) or 0)
+    return max(_WINDOW, 2 * workers)
 
 
 def _dask_client(executor: Executor) -> Any | None:
@@ -217,7 +240,8 @@ def map_chunks(
         Runs the blocks (for example ``client.get_executor()`` of a dask client); by default
         they run here, one after the other. The task travels to each worker once: a dask
         client scatters it to every worker, a process pool loads it from a temporary file
-        the first time a worker sees it; a block then carries only its chunk indices.
+        the first time a worker sees it; a block then carries only its chunk indices. At
+        most :func:`blocks_in_flight` blocks are in flight at once.
     owner : str
         The public function, named in the errors.
 
@@ -249,6 +273,7 @@ def map_chunks(
     except Exception as exc:
         raise executor_failure(exc, owner, 0, _runs(blocks[0])) from exc
     # A bounded window of blocks in flight keeps memory flat in n on any executor.
+    window = blocks_in_flight(executor)
     pending: deque[tuple[int, Future[list[R]]]] = deque()
 
     def submit(i: int) -> None:
@@ -271,7 +296,7 @@ def map_chunks(
     try:
         for i in range(len(blocks)):
             submit(i)
-            if len(pending) >= _WINDOW:
+            if len(pending) >= window:
                 yield from collect()
         while pending:
             yield from collect()

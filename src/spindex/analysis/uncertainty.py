@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ import pandas as pd
 from spindex.analysis._engine import (
     CHUNK,
     CompiledModel,
+    blocks_in_flight,
     chunk_generator,
     map_chunks,
     sorted_ranks,
@@ -31,6 +33,7 @@ from spindex.analysis._runs import (
 from spindex.analysis._variants import SwitchSet
 from spindex.analysis.discrete import DiscreteInput
 from spindex.analysis.sampling import WeightSampler, as_sampler
+from spindex.analysis.sinks import RunSink, SinkWriter, as_sink, check_sink, record_dtype
 from spindex.errors import ParameterError, SpindexTypeError, SpindexWarning
 from spindex.model import CompositeIndex
 
@@ -81,6 +84,8 @@ class _ChunkStats:
     choices: np.ndarray | None  # runs x switches
     scores: np.ndarray | None
     ranks: np.ndarray | None
+    unit_scores: np.ndarray | None = None  # runs x sink units
+    unit_ranks: np.ndarray | None = None  # runs x sink units, 0 where unranked
 
 
 def _merge_moments(
@@ -109,6 +114,8 @@ class _Task:
     keep_runs: bool
     keep_inputs: bool
     bin_width: int = 1
+    #: Positions of the units whose per-run score and rank go to a sink (None: no sink).
+    unit_cols: np.ndarray | None = None
 
     def __repr__(self) -> str:
         # Cheap and small: executors (dask) format and hash the task they are given.
@@ -136,13 +143,14 @@ class _Task:
         if step >= m:
             counts, count, mean, m2, rank_shift, scores, ranks = self._slice(W_run, variants)
             counts = counts.reshape(n_units, n_bins + 1)
+            unit_scores, unit_ranks = self._units(scores, ranks)
         else:
             # Many units: evaluate and rank the chunk slice by slice (same draws, fixed slices).
             table = np.zeros(n_units * (n_bins + 1), dtype=np.int32)
             count = np.zeros(n_units)
             mean = np.zeros(n_units)
             m2 = np.zeros(n_units)
-            shifts, kept_scores, kept_ranks = [], [], []
+            shifts, kept_scores, kept_ranks, unit_parts = [], [], [], []
             for lo in range(0, m, step):
                 rows = slice(lo, min(m, lo + step))
                 c, nb, mb, m2b, rs, sc, rk = self._slice(W_run[rows], variants[rows])
@@ -153,10 +161,15 @@ class _Task:
                 if self.keep_runs:
                     kept_scores.append(sc)
                     kept_ranks.append(rk)
+                unit_parts.append(self._units(sc, rk))
             counts = table.reshape(n_units, n_bins + 1)
             rank_shift = np.concatenate(shifts)
             scores = np.concatenate(kept_scores) if self.keep_runs else None
             ranks = np.concatenate(kept_ranks) if self.keep_runs else None
+            unit_scores = unit_ranks = None
+            if self.unit_cols is not None:
+                unit_scores = np.concatenate([us for us, _ in unit_parts])
+                unit_ranks = np.concatenate([ur for _, ur in unit_parts])
         defined = ~np.isnan(rank_shift)
         keep = self.keep_inputs
         return _ChunkStats(
@@ -166,8 +179,17 @@ class _Task:
             weights=W[:, self.varying_cols] if keep else None,
             choices=choices if keep else None,
             scores=scores if self.keep_runs else None,
-            ranks=ranks,
+            ranks=ranks if self.keep_runs else None,
+            unit_scores=unit_scores, unit_ranks=unit_ranks,
         )
+
+    def _units(self, scores: np.ndarray, ranks: np.ndarray | None
+               ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The sink units' columns of some runs' scores and ranks (None without a sink)."""
+        if self.unit_cols is None:
+            return None, None
+        assert ranks is not None
+        return scores[:, self.unit_cols], ranks[:, self.unit_cols]
 
     def _slice(self, W: np.ndarray, variants: np.ndarray) -> tuple[Any, ...]:
         """Scores, rank histogram and moments of some runs: (flat counts, count, mean, M2,
@@ -189,7 +211,9 @@ class _Task:
             np.int64, copy=False)  # no copy of a large table where intp is int64
         del cells, binned
         nominal = self.nominal_ranks[order]
-        if np.isnan(scores).any():
+        # R_S counts only units ranked both in the run and nominally: a unit the nominal
+        # model leaves unranked (rank 0) is left out even when every run scores it.
+        if np.isnan(scores).any() or not self.nominal_ranks.all():
             observed = ~np.isnan(scores)
             count = observed.sum(axis=0)
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -204,10 +228,10 @@ class _Task:
             m2 = ((scores - mean) ** 2).sum(axis=0)
             rank_shift = np.abs(ranks_sorted - nominal).mean(axis=1)
         ranks = None
-        if self.keep_runs:
+        if self.keep_runs or self.unit_cols is not None:
             ranks = np.empty_like(ranks_sorted)
             np.put_along_axis(ranks, order, ranks_sorted, axis=1)
-        return (counts, count, mean, m2, rank_shift, scores if self.keep_runs else None, ranks)
+        return (counts, count, mean, m2, rank_shift, scores, ranks)
 
 
 def _rank(value: Any) -> str:
@@ -398,6 +422,7 @@ def uncertainty(
     keep_inputs: bool = True,
     choices: Sequence[DiscreteInput] | None = None,
     rank_bin_width: int | None = None,
+    sink: RunSink | str | os.PathLike[str] | Any | None = None,
     **switches: Any,
 ) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranking.
@@ -461,6 +486,17 @@ def uncertainty(
         the exact ones, so they too are bit-identical for any ``block_size`` and
         ``executor``. Memory of the rank table: ``8 * units * (ceil(units / b) + 1)``
         bytes, plus half that per chunk of runs in flight.
+    sink : RunSink, path or array-like, optional
+        Streams every run's record -- its sampled inputs (the columns of
+        :attr:`UncertaintyResult.inputs`, switches as the position of the alternative),
+        R_S, and the score and rank of the units of ``RunSink(..., units=[...])`` -- to a
+        ``.npy`` file or an array-like of shape ``(n,)`` and dtype
+        :meth:`RunSink.dtype <spindex.analysis.sinks.RunSink.dtype>`, chunk by chunk in run
+        order. With ``keep_inputs=False`` memory stays flat in ``n`` and the sink still
+        holds the same bits that ``keep_inputs=True`` (and ``keep_runs=True``) would, for any
+        ``block_size`` and ``executor``. The sink is checked before any run (its path,
+        shape, dtype, units); an existing file is replaced only with
+        ``RunSink(path, overwrite=True)``. See :class:`~spindex.analysis.sinks.RunSink`.
     **switches
         Discrete uncertain choices, named after the model parameter they replace, each a
         list of equally likely alternatives or ``{"alternatives": [...], "probabilities":
@@ -475,12 +511,14 @@ def uncertainty(
     ------
     ParameterError
         For an unknown switch or node, ``phi`` outside [0, 1), ``n < 2``, a negative seed,
-        ``rank_bin_width < 1``,
-        results that would not fit in memory, or a re-aggregated node that is not a power
-        mean — before any heavy work; for an executor that is shut down, breaks or cannot
-        pickle the model, naming the block.
+        ``rank_bin_width < 1``, a ``sink`` that cannot take the records (a path that
+        exists without ``overwrite=True``, is not ``.npy`` or is in a folder that does not
+        exist or cannot be written; an array of the wrong shape or dtype; a unit that is
+        not in the data), results that would not fit in memory, or a re-aggregated node
+        that is not a power mean — before any heavy work; for an executor that is shut
+        down, breaks or cannot pickle the model, naming the block.
     SpindexTypeError
-        For a count, seed, flag or executor of the wrong type.
+        For a count, seed, flag, executor or sink of the wrong type.
     MethodError
         If an alternative cannot be applied to the data (for example a geometric mean on
         zeros), naming the alternative.
@@ -518,11 +556,17 @@ def uncertainty(
     keep_inputs = check_flag(keep_inputs, "keep_inputs", owner)
     if rank_bin_width is not None:
         rank_bin_width = check_count(rank_bin_width, "rank_bin_width", owner)
+    run_sink = as_sink(sink)
     sampler = as_sampler(weights)
     switch_set = SwitchSet.build(model, switches, choices, data, owner)
     fw = model.framework
     varying = sampler.varying(fw) if sampler is not None else ()
     switch_set.check_overlap(varying, owner)
+    records = None
+    if run_sink is not None:
+        records = record_dtype(varying, [s.parameter for s in switch_set.switches],
+                               run_sink.units)
+        check_sink(run_sink, n, records, data.index, owner)
     if sampler is None and not switch_set.switches:
         raise ParameterError(
             "Nothing is uncertain: give weights (e.g. 0.25) and/or switches such as "
@@ -543,11 +587,17 @@ def uncertainty(
             "the data once, before the analysis."
         )
     nominal_ranks = nominal.ranks[root].to_numpy(dtype=float, na_value=0).astype(np.int32)
+    unit_cols = None
+    if run_sink is not None and records is not None:
+        # Screening may have dropped a unit the data has: checked again on the scored units.
+        check_sink(run_sink, n, records, compiled.units, owner)
+        where = {str(u): i for i, u in enumerate(compiled.units)}
+        unit_cols = np.array([where[str(u)] for u in run_sink.units], dtype=np.int64)
     task = _Task(
         compiled=compiled, switches=switch_set, sampler=sampler,
         varying_cols=np.array([compiled.position(c) for c in varying], dtype=np.int64),
         nominal_ranks=nominal_ranks, seed=seed_seq, keep_runs=keep_runs,
-        keep_inputs=keep_inputs, bin_width=width,
+        keep_inputs=keep_inputs or run_sink is not None, bin_width=width, unit_cols=unit_cols,
     )
     units = pd.Index(compiled.units, name=nominal.scores.index.name)
     n_units = len(units)
@@ -575,29 +625,43 @@ def uncertainty(
     shift_count = 0
     score_runs = np.empty((n, n_units)) if keep_runs else None
     rank_runs = np.empty((n, n_units), dtype=np.int32) if keep_runs else None
+    writer = (SinkWriter(run_sink, n, records, owner)
+              if run_sink is not None and records is not None else None)
     done = 0
-    for stats in map_chunks(task, n, block_size=block_size, executor=executor, owner=owner):
-        counts += stats.rank_counts
-        # Chan et al.'s pairwise update, applied in chunk order: deterministic.
-        total_n, mean, m2 = _merge_moments(total_n, mean, m2, stats.score_count,
-                                           stats.score_mean, stats.score_m2)
-        rows = slice(done, done + stats.n)
-        # Summed in chunk order: the same bits whatever the blocks and the executor.
-        shift_sum += stats.shift_sum
-        shift_count += stats.shift_count
-        if shifts is not None and sampled is not None and all_choices is not None:
-            assert stats.rank_shift is not None and stats.weights is not None
-            assert stats.choices is not None
-            shifts[rows] = stats.rank_shift
-            sampled[rows] = stats.weights
-            all_choices[rows] = stats.choices
-        if score_runs is not None and rank_runs is not None:
-            assert stats.scores is not None and stats.ranks is not None
-            score_runs[rows] = stats.scores
-            rank_runs[rows] = stats.ranks
-        done += stats.n
-        if progress:
-            print(f"\runcertainty: {done:,}/{n:,} runs", end="", file=sys.stderr, flush=True)
+    try:
+        for stats in map_chunks(task, n, block_size=block_size, executor=executor,
+                                owner=owner):
+            counts += stats.rank_counts
+            # Chan et al.'s pairwise update, applied in chunk order: deterministic.
+            total_n, mean, m2 = _merge_moments(total_n, mean, m2, stats.score_count,
+                                               stats.score_mean, stats.score_m2)
+            rows = slice(done, done + stats.n)
+            # Summed in chunk order: the same bits whatever the blocks and the executor.
+            shift_sum += stats.shift_sum
+            shift_count += stats.shift_count
+            if shifts is not None and sampled is not None and all_choices is not None:
+                assert stats.rank_shift is not None and stats.weights is not None
+                assert stats.choices is not None
+                shifts[rows] = stats.rank_shift
+                sampled[rows] = stats.weights
+                all_choices[rows] = stats.choices
+            if score_runs is not None and rank_runs is not None:
+                assert stats.scores is not None and stats.ranks is not None
+                score_runs[rows] = stats.scores
+                rank_runs[rows] = stats.ranks
+            if writer is not None:
+                writer.write(done, _record(stats, writer.dtype))
+            done += stats.n
+            if progress:
+                print(f"\runcertainty: {done:,}/{n:,} runs", end="", file=sys.stderr,
+                      flush=True)
+    except BaseException:
+        # A failed or interrupted run leaves no file that looks complete.
+        if writer is not None:
+            writer.abort()
+        raise
+    if writer is not None:
+        writer.finish()
     if progress:
         print(file=sys.stderr)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -636,6 +700,28 @@ def uncertainty(
     )
 
 
+def _record(stats: _ChunkStats, dtype: np.dtype) -> np.ndarray:
+    """A chunk's runs as sink records (fields in the order of ``record_dtype``)."""
+    assert stats.weights is not None and stats.choices is not None
+    assert stats.rank_shift is not None
+    out = np.empty(stats.n, dtype=dtype)
+    names = dtype.names or ()
+    n_weights, n_switches = stats.weights.shape[1], stats.choices.shape[1]
+    for j in range(n_weights):
+        out[names[j]] = stats.weights[:, j]
+    for j in range(n_switches):
+        out[names[n_weights + j]] = stats.choices[:, j]
+    out["R_S"] = stats.rank_shift
+    if stats.unit_scores is not None and stats.unit_ranks is not None:
+        first = n_weights + n_switches + 1
+        for k in range(stats.unit_scores.shape[1]):
+            out[names[first + 2 * k]] = stats.unit_scores[:, k]
+            ranks = stats.unit_ranks[:, k].astype(float)
+            ranks[ranks == 0] = np.nan  # unranked (no score): NaN, as runs_ranks' <NA>
+            out[names[first + 2 * k + 1]] = ranks
+    return out
+
+
 def _rank_columns(n_units: int, width: int) -> pd.Index:
     """Columns of the rank counts: the ranks, or closed intervals of ranks for bins."""
     if width == 1:
@@ -664,7 +750,7 @@ def _check_memory(
         parts.append(f"the scores and ranks of {n_units} units")
     # Blocks in flight hold their chunks' rank counts and per-run records.
     per_block = max(1, -(-block_size // CHUNK))
-    in_flight = min(-(-n // CHUNK), per_block * (16 if executor is not None else 1))
+    in_flight = min(-(-n // CHUNK), per_block * blocks_in_flight(executor))
     n_bins = -(-n_units // width)
     # Each chunk in flight holds its int32 rank table (int64 when in one slice) and moments.
     chunk_bytes = 8 * n_units * (n_bins + 4) + CHUNK * per_run
