@@ -708,14 +708,14 @@ _DRAW_CELLS = 2**22
 
 
 def _resample_counts(rng: np.random.Generator, reps: int, n: int) -> np.ndarray:
-    """How often each base row is drawn in each resample (resamples x rows, float32).
+    """How often each base row is drawn in each resample (resamples x rows).
 
     Resample r draws n row indices uniformly with replacement, one resample after the other
     from one stream (a batch of resamples draws the same numbers as one call per resample).
-    float32 holds the counts exactly (integers below 2^24; a count is at most n) in half the
-    memory of float64.
+    A count is at most n, so float32 holds every count exactly for n <= 2^24 (integers up to
+    2^24 are exact), in half the memory of float64, which larger designs use.
     """
-    counts = np.empty((reps, n), dtype=np.float32)
+    counts = np.empty((reps, n), dtype=np.float32 if n <= 2**24 else np.float64)
     batch = max(1, _DRAW_CELLS // n)
     for r0 in range(0, reps, batch):
         r1 = min(reps, r0 + batch)
