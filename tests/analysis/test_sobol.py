@@ -142,7 +142,9 @@ def test_batched_bootstrap_equals_the_resamples_one_by_one() -> None:
     f_AB[:, 2] = np.round(f_AB[:, 2] / 10)
     seed_seq = np.random.SeedSequence(5)
     names, outputs = ["x0", "x1", "x2"], [f"o{i}" for i in range(n_out)]
-    got = _bootstrap(f_A, f_B, f_AB, 60, 0.9, seed_seq, names, outputs)
+    # Every run's outputs as sobol keeps them: (d + 2) x rows x outputs.
+    Y = np.concatenate([f_A[None], f_B[None], f_AB]).transpose(0, 2, 1)
+    got = _bootstrap(Y, 60, 0.9, seed_seq, names, outputs)
     want = _resampled_one_by_one(f_A, f_B, f_AB, 60, 0.9, seed_seq)
     for kind in ("first", "total"):
         part = got[got["kind"] == kind]

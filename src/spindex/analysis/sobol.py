@@ -165,8 +165,11 @@ class _Sums:
     cross: FloatArray  # d x outputs: sum of f_B (f_AB_i - f_A)
     diff: FloatArray  # d x outputs: sum of (f_AB_i - f_A)
     square: FloatArray  # d x outputs: sum of (f_A - f_AB_i)^2
-    design: FloatArray | None  # (d + 2) x m x coordinates, when kept
-    outputs: FloatArray | None  # (d + 2) x m x outputs, when kept (for the bootstrap)
+    # When kept: (d + 2) x rows x coordinates (the design) and (d + 2) x rows x outputs
+    # (for the bootstrap), as the slices of rows a chunk evaluated, in order: the caller
+    # copies each slice into place once (concatenating them first would copy twice).
+    design: tuple[FloatArray, ...] | None
+    outputs: tuple[FloatArray, ...] | None
 
 
 def _merge_pooled(a: _Sums | None, b: _Sums) -> _Sums:
@@ -197,6 +200,7 @@ class _Evaluate:
     dims: int  # uniform coordinates per run
     inputs: tuple[tuple[int, ...], ...]  # coordinates each input owns
     nominal_ranks: np.ndarray
+    drawn: tuple[int, ...]  # the switches with a coordinate (more than one alternative)
     keep_design: bool
     keep_outputs: bool
 
@@ -224,19 +228,18 @@ class _Evaluate:
         n_out = 2 * len(self.compiled.units) + 1
         step = max(1, _SLICE_CELLS // ((d + 2) * n_out))
         total: _Sums | None = None
-        designs: list[Any] = []
-        outputs: list[Any] = []
+        designs: list[FloatArray] = []
+        outputs: list[FloatArray] = []
         for lo in range(0, stop - start, step):
             rows = slice(lo, min(stop - start, lo + step))
             part = self.sums(A[rows], B[rows])
-            designs.append(part.design)
-            outputs.append(part.outputs)
+            designs += part.design or ()
+            outputs += part.outputs or ()
             total = _merge_pooled(total, part)
         assert total is not None
-        design = np.concatenate(designs, axis=1) if self.keep_design else None
-        kept = np.concatenate(outputs, axis=1) if self.keep_outputs else None
         return _Sums(total.count, total.mean, total.m2, total.cross, total.diff,
-                     total.square, design, kept)
+                     total.square, tuple(designs) if self.keep_design else None,
+                     tuple(outputs) if self.keep_outputs else None)
 
     def sums(self, A: FloatArray, B: FloatArray) -> _Sums:
         m = A.shape[0]
@@ -254,7 +257,8 @@ class _Evaluate:
             count=2 * m, mean=mean, m2=((pooled - mean) ** 2).sum(axis=0),
             cross=(f_B[None] * step).sum(axis=1), diff=step.sum(axis=1),
             square=(step**2).sum(axis=1),
-            design=U if self.keep_design else None, outputs=Y if self.keep_outputs else None,
+            design=(U,) if self.keep_design else None,
+            outputs=(Y,) if self.keep_outputs else None,
         )
 
     def rows(self, u: FloatArray) -> FloatArray:
@@ -262,7 +266,10 @@ class _Evaluate:
         k = len(self.weight_cols)
         W = np.tile(self.nominal_weights, (m, 1))
         W[:, self.weight_cols] *= 1.0 + self.phi * (2.0 * u[:, :k] - 1.0)
-        choices = self.switches.from_uniform(u[:, k:])
+        # A switch with one alternative has no coordinate: 0 maps to its only alternative.
+        full = np.zeros((m, len(self.switches.switches)))
+        full[:, list(self.drawn)] = u[:, k:]
+        choices = self.switches.from_uniform(full)
         variants = self.switches.variant_of(choices)
         scores = self.compiled.evaluate_mixed(self.switches.apply_weights(W, choices), variants)
         ranks = rank_rows(scores, self.compiled.tie_scales[variants])
@@ -538,7 +545,10 @@ def sobol(
     if not inputs:
         raise ParameterError("Nothing is uncertain: give weights and/or switches.")
     _warn_collapsed(varying, groups, inputs)
-    n_coords = len(varying) + len(switch_set.switches)
+    # A switch with a single alternative draws nothing and is no input (as for uncertainty):
+    # adding one leaves the design, and so every index, as it was.
+    drawn = tuple(j for j, s in enumerate(switch_set.switches) if len(s.alternatives) > 1)
+    n_coords = len(varying) + len(drawn)
     n_outputs = 2 * len(data) + 1
     runs = n * (len(inputs) + 2)
     d = len(inputs)
@@ -552,10 +562,15 @@ def sobol(
         + 8.0 * per_block * 3 * (d + 2) * n_outputs
     kept = 8.0 * runs * ((n_coords if keep_design else 0) + (2 * n_outputs if keep_outputs
                                                              else 0))
-    # The bootstrap: how often each row is drawn in each resample (8 bytes per row per
-    # resample), the (3 + 3 d) sums per output and resample, and the pooled copy of A and B.
-    resample = (8.0 * bootstrap * n + 8.0 * (3 + 3 * d) * n_outputs * bootstrap
-                + 16.0 * 2 * n * n_outputs) if bootstrap else 0.0
+    # The bootstrap: how often each row is drawn in each resample (4 bytes per row per
+    # resample, and the row indices of a batch of draws), the (3 + 3 d) sums per output and
+    # resample, with the indices of each resample and their sorted copies, one block of
+    # per-row terms and of counts, and the deviations of the pooled A and B.
+    boot_rows = min(n, _BOOTSTRAP_ROWS)
+    resample = (4.0 * bootstrap * n + 16.0 * _DRAW_CELLS
+                + 8.0 * 3 * (3 + 3 * d) * n_outputs * bootstrap
+                + 8.0 * boot_rows * ((4 + 3 * d) * n_outputs + bootstrap)
+                + 8.0 * 2 * n * n_outputs) if bootstrap else 0.0
     needed = working + kept + resample
     check_memory(
         needed, owner,
@@ -579,7 +594,8 @@ def sobol(
         compiled=compiled, switches=switch_set, nominal_weights=compiled.nominal_weights,
         weight_cols=np.array([compiled.position(c) for c in varying], dtype=np.int64),
         phi=phi, seed=seed_seq, dims=n_coords, inputs=tuple(i.columns for i in inputs),
-        nominal_ranks=nominal_ranks, keep_design=keep_design, keep_outputs=keep_outputs,
+        nominal_ranks=nominal_ranks, drawn=drawn, keep_design=keep_design,
+        keep_outputs=keep_outputs,
     )
     design = np.empty((d + 2, n, n_coords)) if keep_design else None
     Y = np.empty((d + 2, n, n_outputs)) if keep_outputs else None
@@ -589,12 +605,13 @@ def sobol(
     # estimators' sums are complete per chunk and merged in chunk order.
     for part in map_chunks(task, n, block_size=block_size, executor=executor, owner=owner):
         m = part.count // 2
-        if design is not None:
-            assert part.design is not None
-            design[:, done:done + m] = part.design
-        if Y is not None:
-            assert part.outputs is not None
-            Y[:, done:done + m] = part.outputs
+        for target, pieces in ((design, part.design), (Y, part.outputs)):
+            if target is not None:
+                assert pieces is not None
+                at = done
+                for piece in pieces:
+                    target[:, at:at + piece.shape[1]] = piece
+                    at += piece.shape[1]
         sums = _merge_pooled(sums, _Sums(part.count, part.mean, part.m2, part.cross,
                                          part.diff, part.square, None, None))
         done += m
@@ -613,18 +630,13 @@ def sobol(
     rank_rows_ = np.r_[np.arange(n_units), 2 * n_units]
     conf = None
     if Y is not None:
-        # Outputs x rows, as the bootstrap resamples rows of f_A, f_B and f_AB jointly.
-        f_A, f_B = Y[0].T, Y[1].T
-        f_AB = Y[2:].transpose(0, 2, 1)
-        conf = _bootstrap(f_A, f_B, f_AB, bootstrap, float(confidence_level), seed_seq, names,
+        conf = _bootstrap(Y, bootstrap, float(confidence_level), seed_seq, names,
                           [f"rank:{u}" for u in units] + [f"score:{u}" for u in units] + ["R_S"])
     design_frame = None
     if design is not None:
-        # Runs in the order A, B, A_B^(1), ..., A_B^(d), as saltelli_design documents.
-        design_frame = pd.DataFrame(
-            design.reshape(-1, n_coords),
-            columns=[f"w:{c}" for c in varying] + [s.parameter for s in switch_set.switches],
-        )
+        design_frame = _design_frame(
+            design, [f"w:{c}" for c in varying]
+            + [switch_set.switches[j].parameter for j in drawn])
     return SobolResult(
         inputs=tuple(names),
         first_order=pd.DataFrame(first[:, rank_rows_], index=names, columns=rank_cols),
@@ -638,6 +650,13 @@ def sobol(
         members={i.name: tuple(varying[c] for c in i.columns)
                  for i in inputs if i.columns and i.columns[0] < len(varying)},
     )
+
+
+def _design_frame(design: FloatArray, columns: list[str]) -> pd.DataFrame:
+    """The design ((d + 2) x n x coordinates) as runs x coordinates, in the order A, B,
+    A_B^(1), ..., A_B^(d), as saltelli_design documents; the frame holds the array itself
+    (no copy: the design can be most of an analysis's memory)."""
+    return pd.DataFrame(design.reshape(-1, design.shape[-1]), columns=columns, copy=False)
 
 
 def _inputs(
@@ -675,77 +694,132 @@ def _inputs(
             f"groups must be 'parent', None or a mapping of group name to codes; got {groups!r}."
         )
     k = len(varying)
-    out += [_Input(s.parameter, (k + j,)) for j, s in enumerate(switch_set.switches)]
+    drawn = [s for s in switch_set.switches if len(s.alternatives) > 1]
+    out += [_Input(s.parameter, (k + j,)) for j, s in enumerate(drawn)]
     return out
 
 
-#: Base rows per product in the bootstrap: bounds its memory (terms x rows), and is fixed, so
+#: Base rows per product in the bootstrap: bounds its memory (rows x terms), and is fixed, so
 #: that the intervals do not depend on the engine's block size.
 _BOOTSTRAP_ROWS = 2048
 
+#: Row draws (resamples x rows) turned into counts at once: bounds the index array's memory.
+_DRAW_CELLS = 2**22
+
+
+def _resample_counts(rng: np.random.Generator, reps: int, n: int) -> np.ndarray:
+    """How often each base row is drawn in each resample (resamples x rows).
+
+    Resample r draws n row indices uniformly with replacement, one resample after the other
+    from one stream (a batch of resamples draws the same numbers as one call per resample).
+    A count is at most n, so float32 holds every count exactly for n <= 2^24 (integers up to
+    2^24 are exact), in half the memory of float64, which larger designs use.
+    """
+    counts = np.empty((reps, n), dtype=np.float32 if n <= 2**24 else np.float64)
+    batch = max(1, _DRAW_CELLS // n)
+    for r0 in range(0, reps, batch):
+        r1 = min(reps, r0 + batch)
+        idx = rng.integers(0, n, size=(r1 - r0, n))
+        idx += (np.arange(r1 - r0) * n)[:, None]
+        counts[r0:r1] = np.bincount(idx.ravel(), minlength=(r1 - r0) * n).reshape(r1 - r0, n)
+    return counts
+
+
+def _nanquantile_first_axis(values: FloatArray, q: float) -> FloatArray:
+    """``np.nanquantile(values, q, axis=0)`` (linear method) for many short columns at once.
+
+    NumPy's nanquantile loops in Python over the columns that hold a NaN; here one sort of
+    every column (NaNs sort last) and the same index and interpolation formulas as NumPy's
+    (``(k - 1) q`` and its two-sided lerp) give the same values, all-NaN columns NaN.
+    """
+    ordered = np.sort(values, axis=0)
+    k = np.count_nonzero(~np.isnan(values), axis=0)
+    virtual = (k - 1) * q
+    below = np.floor(virtual)
+    gamma = virtual - below
+    lo = np.clip(below.astype(np.intp), 0, None)
+    hi = np.clip(lo + 1, None, np.maximum(k - 1, 0))
+    a = np.take_along_axis(ordered, lo[None], axis=0)[0]
+    b = np.take_along_axis(ordered, hi[None], axis=0)[0]
+    diff = b - a
+    out = np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+    out[k == 0] = np.nan
+    return out
+
 
 def _bootstrap(
-    f_A: FloatArray, f_B: FloatArray, f_AB: FloatArray, reps: int, level: float,
-    seed_seq: np.random.SeedSequence, names: list[str], outputs: list[str],
+    Y: FloatArray, reps: int, level: float, seed_seq: np.random.SeedSequence,
+    names: list[str], outputs: list[str],
 ) -> pd.DataFrame:
     """Percentile intervals from resampling the base rows jointly (the same rows of A, B and
-    every AB_i).
+    every AB_i); ``Y`` holds every run's outputs, (d + 2) x rows x outputs in the order A, B,
+    A_B^(1), ...
 
     Every estimator in :func:`sobol_indices` is a ratio of means over the base rows, so a
-    resample is a vector of counts (how often each row is drawn) and all resamples at once are
-    one product of the (resamples x rows) count matrix by the per-row terms. The terms are
+    resample is a vector of counts (how often each row is drawn) and all resamples of every
+    output and estimator at once are one product of the (resamples x rows) count matrix by
+    the (rows x terms) matrix of per-row terms, a block of rows at a time. The terms are
     first centred on the pooled mean of the whole sample, which leaves every estimator
     unchanged (they are shift-invariant) and keeps the variances, formed as mean of squares
     minus squared mean, free of cancellation.
     """
     rng = np.random.default_rng(child_sequence(seed_seq, 0))
-    n = f_A.shape[-1]
-    d, n_out = f_AB.shape[0], f_AB.shape[1]
-    # Resample r draws n row indices uniformly with replacement, one resample after the
-    # other from one stream; only how often each row is drawn is kept.
-    counts = np.empty((reps, n))
-    for r in range(reps):
-        counts[r] = np.bincount(rng.integers(0, n, size=n), minlength=n)
-    pooled = np.concatenate([f_A, f_B], axis=-1)
-    centre = pooled.mean(axis=-1, keepdims=True)
-    constant = np.var(pooled, axis=-1) == 0
-    del pooled
-    # sums[k] over resamples: k = 0 a, 1 b, 2 a^2 + b^2, then per input i: b (ab_i - a),
-    # ab_i - a, (ab_i - a)^2; each (n_outputs, reps).
-    sums = np.zeros((3 + 3 * d, n_out, reps))
-    for start in range(0, n, _BOOTSTRAP_ROWS):
-        rows = slice(start, min(start + _BOOTSTRAP_ROWS, n))
-        a = f_A[:, rows] - centre
-        b = f_B[:, rows] - centre
-        diff = f_AB[:, :, rows] - f_A[None, :, rows]
-        terms = np.concatenate([
-            a[None], b[None], (a * a + b * b)[None], b[None] * diff, diff, diff * diff,
-        ])
-        # One 2-D product (a stacked matmul would loop over the stack).
-        sums += (terms.reshape(-1, terms.shape[-1]) @ counts[:, rows].T).reshape(sums.shape)
+    d, n, n_out = Y.shape[0] - 2, Y.shape[1], Y.shape[2]
+    counts = _resample_counts(rng, reps, n)
+    pooled = Y[:2].reshape(2 * n, n_out)
+    centre = pooled.mean(axis=0)
+    constant = np.var(pooled, axis=0) == 0
+    # Terms k of each output, rows x (3 + 3 d) x outputs: 0 a, 1 b, 2 a^2 + b^2, then per
+    # input i: 3 + i b (ab_i - a), 3 + d + i ab_i - a, 3 + 2 d + i (ab_i - a)^2; written in
+    # place into one buffer reused for every block of rows.
+    step = min(n, _BOOTSTRAP_ROWS)
+    terms = np.empty((step, 3 + 3 * d, n_out))
+    square = np.empty((step, n_out))
+    sums = np.zeros((reps, (3 + 3 * d) * n_out))
+    for start in range(0, n, step):
+        m = min(step, n - start)
+        rows = slice(start, start + m)
+        t = terms[:m]
+        a, b = t[:, 0], t[:, 1]
+        np.subtract(Y[0, rows], centre, out=a)
+        np.subtract(Y[1, rows], centre, out=b)
+        np.multiply(a, a, out=t[:, 2])
+        np.multiply(b, b, out=square[:m])
+        t[:, 2] += square[:m]
+        diff = t[:, 3 + d:3 + 2 * d]
+        np.subtract(Y[2:, rows].transpose(1, 0, 2), Y[0, rows][:, None], out=diff)
+        np.multiply(b[:, None], diff, out=t[:, 3:3 + d])
+        np.multiply(diff, diff, out=t[:, 3 + 2 * d:])
+        # One GEMM (resamples x rows) @ (rows x terms) for every output and estimator.
+        sums += counts[:, rows].astype(np.float64) @ t.reshape(m, -1)
+    del terms, square, counts
     sums /= n
-    mean = (sums[0] + sums[1]) / 2
-    var = sums[2] / 2 - mean * mean
+    s = sums.reshape(reps, 3 + 3 * d, n_out)
+    mean = (s[:, 0] + s[:, 1]) / 2
+    var = s[:, 2] / 2 - mean * mean
     with np.errstate(invalid="ignore", divide="ignore"):
-        firsts = (sums[3:3 + d] - mean * sums[3 + d:3 + 2 * d]) / var
-        totals = 0.5 * sums[3 + 2 * d:] / var
+        firsts = (s[:, 3:3 + d] - mean[:, None] * s[:, 3 + d:3 + 2 * d]) / var[:, None]
+        totals = 0.5 * s[:, 3 + 2 * d:] / var[:, None]
     # A resample with no variance has no index (NaN), as in sobol_indices; an output constant
     # over the whole sample is constant in every resample, whatever the rounding of var.
-    flat = (var <= 0) | constant[:, None]
-    firsts[:, flat] = np.nan
-    totals[:, flat] = np.nan
+    flat = ((var <= 0) | constant[None])[:, None]
+    flat = np.broadcast_to(flat, firsts.shape)
+    firsts[flat] = np.nan
+    totals[flat] = np.nan
     alpha = (1 - level) / 2
-    frames = []
+    kinds, lows, highs = [], [], []
     for kind, values in (("first", firsts), ("total", totals)):
-        with warnings.catch_warnings():
-            # Outputs that never vary have NaN indices in every resample, and NaN bounds.
-            warnings.simplefilter("ignore", RuntimeWarning)
-            low = np.nanquantile(values, alpha, axis=-1)
-            high = np.nanquantile(values, 1 - alpha, axis=-1)
-        for i, name in enumerate(names):
-            frames.append(pd.DataFrame({"kind": kind, "input": name, "output": outputs,
-                                        "low": low[i], "high": high[i]}))
-    return pd.concat(frames, ignore_index=True)
+        kinds.append(kind)
+        lows.append(_nanquantile_first_axis(values, alpha))
+        highs.append(_nanquantile_first_axis(values, 1 - alpha))
+    # Long format, kind by kind, then input by input, then output by output.
+    return pd.DataFrame({
+        "kind": np.repeat(kinds, d * n_out),
+        "input": np.tile(np.repeat(names, n_out), 2),
+        "output": np.tile(outputs, 2 * d),
+        "low": np.concatenate(lows).ravel(),
+        "high": np.concatenate(highs).ravel(),
+    })
 
 
 def _warn_constant(var: FloatArray, units: list[str], runs: int) -> None:
