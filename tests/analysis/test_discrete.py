@@ -79,8 +79,10 @@ def test_single_alternative_is_no_sobol_input() -> None:
     # Dropping nothing is one alternative: nothing to draw, so no input, no design column, and
     # every index as without it (as a single-alternative switch in uncertainty).
     kwargs = dict(weights=INDICATOR_NOISE, n=256, seed=1, bootstrap=0, groups=None)
-    sa = sp.sobol(MODEL, DATA, choices=[sp.DropOne([])], **kwargs)
-    alone = sp.sobol(MODEL, DATA, **kwargs)
+    with pytest.warns(sp.SpindexWarning, match="never varies"):
+        sa = sp.sobol(MODEL, DATA, choices=[sp.DropOne([])], **kwargs)
+    with pytest.warns(sp.SpindexWarning, match="never varies"):
+        alone = sp.sobol(MODEL, DATA, **kwargs)
     assert "drop" not in sa.first_order_score.index
     pd.testing.assert_frame_equal(sa.first_order_score, alone.first_order_score)
     pd.testing.assert_frame_equal(sa.total_order_score, alone.total_order_score)
