@@ -21,8 +21,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from _timing import least_cpu_time  # benchmarks/ is on sys.path when run as a script
+from scipy import sparse
 
 import spindex as sp
 
