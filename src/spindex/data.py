@@ -151,6 +151,48 @@ def check_data(
         dup = [c for c in indicators if (data.columns == by_text[c]).sum() > 1]
         if dup:
             raise DataError(f"Indicator column(s) {_preview(dup)} appear more than once.")
+    table = _numeric_block(data, [by_text[c] for c in indicators], indicators, allow_missing)
+    if table is None:
+        table = _column_by_column(data, by_text, indicators, allow_missing)
+    empty = np.isnan(table.to_numpy()).all(axis=1)
+    if empty.any():
+        units = list(table.index[empty])
+        raise DataError(
+            f"Unit(s) {_preview(units)} have no observed value for any indicator; drop them "
+            "or supply data."
+        )
+    return table
+
+
+def _numeric_block(
+    data: pd.DataFrame, labels: list[object], indicators: Sequence[str], allow_missing: bool
+) -> pd.DataFrame | None:
+    """The indicator table in one step when every indicator column has a plain numpy real
+    dtype and every value passes the checks; None otherwise, and the column-by-column path
+    then finds (and words) the first problem exactly as it always has."""
+    if not data.columns.is_unique:
+        return None
+    positions = data.columns.get_indexer(labels)
+    dtypes = data.dtypes.iloc[positions]
+    if not all(isinstance(d, np.dtype) and d.kind in "fiu" for d in dtypes):
+        return None
+    # take() may return views of the caller's columns; copy=True makes the values a new
+    # array in every case. One block of floats comes out column-major, each indicator
+    # contiguous, as the pipeline reads it.
+    values = data.take(positions, axis=1).to_numpy(dtype=np.float64, copy=True)
+    missing = np.isnan(values)
+    if (np.isinf(values).any() or missing.all(axis=0).any()
+            or (not allow_missing and missing.any())):
+        return None
+    return pd.DataFrame(values, index=data.index.copy(), columns=list(indicators), copy=False)
+
+
+def _column_by_column(
+    data: pd.DataFrame, by_text: dict[str, object], indicators: Sequence[str],
+    allow_missing: bool,
+) -> pd.DataFrame:
+    """The indicator table read one column at a time, each checked on its own (any dtype:
+    nullable, categorical, object columns of numbers)."""
     columns: dict[str, np.ndarray] = {}
     for code in indicators:
         values = real_column(data[by_text[code]], f"Indicator '{code}'")
@@ -167,12 +209,4 @@ def check_data(
                 f"{int(missing.sum()) - 1} more); impute first or use missing='reweight'."
             )
         columns[code] = values
-    table = pd.DataFrame(columns, index=data.index.copy())
-    empty = table.isna().all(axis=1).to_numpy()
-    if empty.any():
-        units = list(table.index[empty])
-        raise DataError(
-            f"Unit(s) {_preview(units)} have no observed value for any indicator; drop them "
-            "or supply data."
-        )
-    return table
+    return pd.DataFrame(columns, index=data.index.copy())
