@@ -138,8 +138,14 @@ def tie_scales(
     ndarray, shape (n_nodes,)
     """
     V = np.asarray(values, dtype=float)
-    observed = ~np.isnan(V)
-    out = np.where(observed, np.abs(V), 0.0).max(axis=0, initial=0.0)
+    # The largest |value| of a column is the larger of |max| and |min| (exactly: abs rounds
+    # nothing), and fmax/fmin skip NaN: two reductions instead of masked copies of the table.
+    if V.shape[0]:
+        with np.errstate(invalid="ignore"):
+            largest = np.fmax(np.abs(np.fmax.reduce(V, axis=0)), np.abs(np.fmin.reduce(V, axis=0)))
+        out = np.where(np.isnan(largest), 0.0, largest)
+    else:
+        out = np.zeros(V.shape[1])
     if computed_from is not None:
         carried = np.asarray(computed_from, dtype=float)
         out = np.fmax(out, np.where(np.isfinite(carried), carried, 0.0))
@@ -193,9 +199,24 @@ def normalisation_magnitudes(raw: FloatArray, normalised: FloatArray) -> FloatAr
     """
     x = np.asarray(raw, dtype=float)
     y = np.asarray(normalised, dtype=float)
-    both = ~np.isnan(x) & ~np.isnan(y)
     if x.shape[0] == 0:
         return np.zeros(x.shape[1])
+    missing = np.isnan(x)
+    if np.array_equal(missing, np.isnan(y)):
+        # The usual case, the same cells missing before and after: extremes by fmax/fmin,
+        # which skip NaN, with no masked copies. Maxima and minima are exact, so the result
+        # is the one the general path below gives.
+        with np.errstate(invalid="ignore"):
+            hi_x, lo_x = np.fmax.reduce(x, axis=0), np.fmin.reduce(x, axis=0)
+            spread_x = hi_x - lo_x
+            spread_y = np.fmax.reduce(y, axis=0) - np.fmin.reduce(y, axis=0)
+            magnitude = np.fmax(np.abs(hi_x), np.abs(lo_x))
+        observed = ~np.isnan(magnitude)
+        usable = observed & (spread_x > 0) & np.isfinite(spread_x)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            out = np.where(usable, magnitude * spread_y / np.where(usable, spread_x, 1.0), 0.0)
+        return np.asarray(np.where(np.isfinite(out), out, 0.0), dtype=np.float64)
+    both = ~missing & ~np.isnan(y)
     spread_x = np.where(both, x, -np.inf).max(axis=0) - np.where(both, x, np.inf).min(axis=0)
     spread_y = np.where(both, y, -np.inf).max(axis=0) - np.where(both, y, np.inf).min(axis=0)
     magnitude = np.where(both, np.abs(x), 0.0).max(axis=0)

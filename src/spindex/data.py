@@ -172,7 +172,7 @@ def _numeric_block(
     then finds (and words) the first problem exactly as it always has."""
     if not data.columns.is_unique:
         return None
-    positions = data.columns.get_indexer(labels)
+    positions = data.columns.get_indexer(labels)  # type: ignore[arg-type]  # a list works
     dtypes = data.dtypes.iloc[positions]
     if not all(isinstance(d, np.dtype) and d.kind in "fiu" for d in dtypes):
         return None
