@@ -92,7 +92,10 @@ def floor(fw: sp.Framework, data: pd.DataFrame, ranks: bool) -> Callable[[], obj
             values[out] = W @ np.where(seen, V, 0.0)
             values[out] /= W @ seen.astype(float)
         if ranks:
-            np.argsort(-values, axis=1)
+            # Missing scores last as inf: numpy's vectorised argsort takes a slow path on NaN.
+            key = np.negative(values)
+            key[np.isnan(key)] = np.inf
+            np.argsort(key, axis=1)
         return values
 
     return run

@@ -49,11 +49,12 @@ def rank_table(scores: pd.DataFrame, scales: Sequence[float] | None = None) -> p
     """
     # One row per column, contiguous, so that each column is one sort of contiguous memory.
     by_column = np.ascontiguousarray(scores.to_numpy(dtype=float).T)
-    ranks = rank_rows(by_column, scales).astype(np.int64)
+    ranks = rank_rows(by_column, scales, dtype=np.int64)
+    missing = ranks == 0
     # Nullable integers straight from the ranks and their mask (rank 0 = missing): casting a
     # float frame to Int64 checks every value for being integral, and costs more than the
     # ranking itself.
-    columns = {j: pd.arrays.IntegerArray(row, row == 0) for j, row in enumerate(ranks)}
+    columns = {j: pd.arrays.IntegerArray(row, missing[j]) for j, row in enumerate(ranks)}
     out = pd.DataFrame(columns, index=scores.index, copy=False)
     out.columns = scores.columns
     return out
