@@ -437,7 +437,7 @@ class CompositeIndex:
         """
         stages, log, reports = self._prepare(data)
         prepared = next(reversed(stages.values()))
-        units = tuple(str(u) for u in prepared.index)
+        units = _unit_labels(prepared.index)
         normalized = self._normalize(prepared, units, log)
         scores = self._aggregate(normalized, units, log)
         stages = {**stages, "normalized": normalized, "aggregated": scores}
@@ -480,10 +480,11 @@ class CompositeIndex:
     ) -> tuple[dict[str, pd.DataFrame], list[StepRecord], dict[str, pd.DataFrame]]:
         fills = self._imputer is not None or self.screen is not None  # type: ignore[attr-defined]
         raw = check_data(data, self.framework.indicators,
-                         allow_missing=self.missing == "reweight" or fills)
+                         allow_missing=self.missing == "reweight" or fills,
+                         labels=self._plan().indicators)
         log = [
             StepRecord("raw", "input", f"{raw.shape[0]} units x {raw.shape[1]} indicators, "
-                       f"{int(raw.isna().to_numpy().sum())} missing values"),
+                       f"{int(np.count_nonzero(np.isnan(raw.to_numpy())))} missing values"),
         ]
         stages = {"raw": raw}
         reports: dict[str, pd.DataFrame] = {}
@@ -714,7 +715,7 @@ class CompositeIndex:
         """The normalised indicator table (after preparation), units x indicators."""
         stages, log = self.prepare(data)
         prepared = next(reversed(stages.values()))
-        return self._normalize(prepared, tuple(str(u) for u in prepared.index), log)
+        return self._normalize(prepared, _unit_labels(prepared.index), log)
 
     def _plan(self) -> _Plan:
         """What scoring derives from the model alone, built on first use and kept: the model
@@ -958,6 +959,12 @@ def _run_method(
             f"The {role} {callable_label(method)} raised {type(exc).__name__} for {subject}: "
             f"{exc}. {contract}"
         ) from exc
+
+
+def _unit_labels(index: pd.Index) -> tuple[str, ...]:
+    """The row labels as text, for messages and method contexts (a list first: iterating an
+    Index, of Arrow strings especially, costs far more)."""
+    return tuple(map(str, index.tolist()))
 
 
 def _own(method: Any) -> bool:
