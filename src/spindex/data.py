@@ -177,7 +177,7 @@ def _numeric_block(
     """The indicator table in one step when every indicator column has a plain numpy real
     dtype and every value passes the checks; None otherwise, and the column-by-column path
     then finds (and words) the first problem exactly as it always has."""
-    where = {label: j for j, label in enumerate(data.columns.tolist())}
+    where: dict[object, int] = {label: j for j, label in enumerate(data.columns.tolist())}
     positions = [where.get(label, -1) for label in labels]
     if len(where) != data.shape[1] or -1 in positions:  # repeated labels, or NaN ones
         return None
