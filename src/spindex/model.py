@@ -819,11 +819,13 @@ class CompositeIndex:
                     f"The aggregator {_method_name(method)} returned shape {y.shape} for node "
                     f"'{code}'; expected ({len(units)},)."
                 )
-            observed = ~np.isnan(X)
-            # A unit whose available children all weigh zero is legitimately missing here.
-            available = (observed[:, step.positive].any(axis=1) if not step.positive.all()
-                         else observed.any(axis=1))  # no sum: huge weights may overflow
-            broken = available & ~np.isfinite(y)
+            # Only a unit without a finite value needs a look at its children: a unit whose
+            # available children all weigh zero is legitimately missing here.
+            broken = ~np.isfinite(y)
+            if broken.any():
+                seen = ~np.isnan(X[broken])
+                broken[broken] = (seen[:, step.positive].any(axis=1) if not step.positive.all()
+                                  else seen.any(axis=1))  # no sum: huge weights may overflow
             if broken.any():
                 i = int(np.argmax(broken))
                 raise MethodError(
@@ -835,7 +837,7 @@ class CompositeIndex:
             threshold = step.threshold
             note = ""
             if threshold is not None:
-                share = observed.sum(axis=1) / len(children)
+                share = (~np.isnan(X)).sum(axis=1) / len(children)
                 below = share < threshold
                 y[below] = np.nan
                 if below.any():
