@@ -75,34 +75,51 @@ def sorted_ranks(
         The rank of that unit: 1 = best, ties share the best rank, 0 for a missing score.
     """
     s = np.asarray(scores, dtype=float)
-    missing = np.isnan(s)
-    any_missing = bool(missing.any())
+    order, sorted_key = _sort_rows(s)
+    ranks = np.empty(s.shape, dtype=np.int32)
+    _ranks_in_order(sorted_key, _tolerance(s, scale), ranks)
+    return order, ranks
+
+
+def _sort_rows(s: FloatArray) -> tuple[np.ndarray, FloatArray]:
+    """Each row's order from best to worst (missing last) and the sorted keys (-score, inf
+    for a missing one)."""
     key = np.negative(s)
-    if any_missing:
-        key[missing] = np.inf  # missing scores sort last
+    missing = np.isnan(key)
+    if missing.any():
+        # Missing scores sort last as inf (numpy's vectorised sorts take the slow path on
+        # NaN).
+        np.copyto(key, np.inf, where=missing)
+    del missing
     # Any sort will do: tied units get the same rank whatever their order among themselves.
     order = np.argsort(key, axis=1)
-    sorted_key = np.take_along_axis(key, order, axis=1)
-    n = s.shape[1]
-    position = np.arange(1, n + 1, dtype=np.int32)
+    return order, np.take_along_axis(key, order, axis=1)
+
+
+def _ranks_in_order(sorted_key: FloatArray, tolerance: FloatArray, out: np.ndarray) -> None:
+    """The ranks of sorted keys, written into ``out`` (integers, same shape): 1 = first,
+    ties share the best rank, 0 for a missing score (key inf)."""
+    n = sorted_key.shape[1]
+    if n == 0:
+        return
+    position = np.arange(1, n + 1, dtype=out.dtype)
     with np.errstate(invalid="ignore"):
-        gap = sorted_key[:, 1:] - sorted_key[:, :-1]
+        gap = np.subtract(sorted_key[:, 1:], sorted_key[:, :-1])
         # Scores equal in exact arithmetic may differ in the last bits depending on the order
         # of summation; both scoring paths treat values this close as tied.
-        tied = gap <= _tolerance(s, scale)[:, None]
+        tied = np.less_equal(gap, tolerance[:, None], out=np.empty(gap.shape, dtype=bool))
     del gap
-    ranks = np.empty(s.shape, dtype=np.int32)
+    out[:, :1] = 1
+    out[:, 1:] = position[1:]
     if tied.any():
         # A tie run takes the position of its first member: positions where a new value
         # starts, 0 inside a run, carried forward by a running maximum (in place).
-        ranks[:, :1] = 1
-        ranks[:, 1:] = np.where(tied, 0, position[1:])
-        np.maximum.accumulate(ranks, axis=1, out=ranks)
-    else:
-        ranks[:] = position
-    if any_missing:
-        ranks[sorted_key == np.inf] = 0
-    return order, ranks
+        np.copyto(out[:, 1:], 0, where=tied)
+        np.maximum.accumulate(out, axis=1, out=out)
+    del tied
+    # Missing scores (inf keys) are the tail of each row.
+    if (sorted_key[:, -1] == np.inf).any():
+        out[sorted_key == np.inf] = 0
 
 
 def tie_scales(
@@ -138,8 +155,14 @@ def tie_scales(
     ndarray, shape (n_nodes,)
     """
     V = np.asarray(values, dtype=float)
-    observed = ~np.isnan(V)
-    out = np.where(observed, np.abs(V), 0.0).max(axis=0, initial=0.0)
+    # The largest |value| of a column is the larger of |max| and |min| (exactly: abs rounds
+    # nothing), and fmax/fmin skip NaN: two reductions instead of masked copies of the table.
+    if V.shape[0]:
+        with np.errstate(invalid="ignore"):
+            largest = np.fmax(np.abs(np.fmax.reduce(V, axis=0)), np.abs(np.fmin.reduce(V, axis=0)))
+        out = np.where(np.isnan(largest), 0.0, largest)
+    else:
+        out = np.zeros(V.shape[1])
     if computed_from is not None:
         carried = np.asarray(computed_from, dtype=float)
         out = np.fmax(out, np.where(np.isfinite(carried), carried, 0.0))
@@ -149,7 +172,9 @@ def tie_scales(
     return np.asarray(out, dtype=np.float64)
 
 
-def rank_rows(scores: FloatArray, scale: ArrayLike | None = None) -> np.ndarray:
+def rank_rows(
+    scores: FloatArray, scale: ArrayLike | None = None, dtype: type[np.integer] = np.int32
+) -> np.ndarray:
     """Rank each row, 1 = highest; ties share the best rank (see :func:`sorted_ranks`); a
     missing score gets rank 0.
 
@@ -158,14 +183,20 @@ def rank_rows(scores: FloatArray, scale: ArrayLike | None = None) -> np.ndarray:
     scores : ndarray, shape (n_samples, n_units)
     scale : float or ndarray of shape (n_samples,), optional
         Magnitude of the values the scores were computed from; by default the scores' own.
+    dtype : integer type, default numpy.int32
+        Of the ranks (int64 for pandas' nullable integers, with no conversion afterwards).
 
     Returns
     -------
-    ndarray of int32, same shape
+    ndarray of ``dtype``, same shape
     """
-    order, ranks_sorted = sorted_ranks(scores, scale)
-    ranks = np.empty(ranks_sorted.shape, dtype=np.int32)
-    np.put_along_axis(ranks, order, ranks_sorted, axis=1)
+    s = np.asarray(scores, dtype=float)
+    order, sorted_key = _sort_rows(s)
+    in_order = np.empty(s.shape, dtype=dtype)
+    _ranks_in_order(sorted_key, _tolerance(s, scale), in_order)
+    del sorted_key
+    ranks = np.empty(s.shape, dtype=dtype)
+    np.put_along_axis(ranks, order, in_order, axis=1)
     return ranks
 
 
@@ -193,9 +224,24 @@ def normalisation_magnitudes(raw: FloatArray, normalised: FloatArray) -> FloatAr
     """
     x = np.asarray(raw, dtype=float)
     y = np.asarray(normalised, dtype=float)
-    both = ~np.isnan(x) & ~np.isnan(y)
     if x.shape[0] == 0:
         return np.zeros(x.shape[1])
+    missing = np.isnan(x)
+    if np.array_equal(missing, np.isnan(y)):
+        # The usual case, the same cells missing before and after: extremes by fmax/fmin,
+        # which skip NaN, with no masked copies. Maxima and minima are exact, so the result
+        # is the one the general path below gives.
+        with np.errstate(invalid="ignore"):
+            hi_x, lo_x = np.fmax.reduce(x, axis=0), np.fmin.reduce(x, axis=0)
+            spread_x = hi_x - lo_x
+            spread_y = np.fmax.reduce(y, axis=0) - np.fmin.reduce(y, axis=0)
+            magnitude = np.fmax(np.abs(hi_x), np.abs(lo_x))
+        observed = ~np.isnan(magnitude)
+        usable = observed & (spread_x > 0) & np.isfinite(spread_x)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            out = np.where(usable, magnitude * spread_y / np.where(usable, spread_x, 1.0), 0.0)
+        return np.asarray(np.where(np.isfinite(out), out, 0.0), dtype=np.float64)
+    both = ~missing & ~np.isnan(y)
     spread_x = np.where(both, x, -np.inf).max(axis=0) - np.where(both, x, np.inf).min(axis=0)
     spread_y = np.where(both, y, -np.inf).max(axis=0) - np.where(both, y, np.inf).min(axis=0)
     magnitude = np.where(both, np.abs(x), 0.0).max(axis=0)

@@ -38,7 +38,8 @@ def _columns_by_text(columns: pd.Index, indicators: Sequence[str]) -> dict[str, 
     """
     wanted = set(indicators)
     candidates: dict[str, list[object]] = {}
-    for col in columns:
+    # A list of the labels: iterating an Index (of Arrow strings especially) costs far more.
+    for col in columns.tolist():
         text = col if isinstance(col, str) else _label_text(col)
         if text in wanted:
             candidates.setdefault(text, []).append(col)
@@ -71,7 +72,8 @@ def _near_misses(missing: Sequence[str], columns: pd.Index) -> str:
 
 
 def check_data(
-    data: pd.DataFrame, indicators: Sequence[str], *, allow_missing: bool = True
+    data: pd.DataFrame, indicators: Sequence[str], *, allow_missing: bool = True,
+    labels: pd.Index | None = None,
 ) -> pd.DataFrame:
     """Check a wide data table against a list of indicators and return a float copy.
 
@@ -85,6 +87,9 @@ def check_data(
         The indicator columns that must be present.
     allow_missing : bool, default True
         If False, a missing value is an error.
+    labels : pandas.Index, optional
+        The indicators as an Index, for the columns of the result (a caller that checks
+        many tables against the same indicators builds it once); a view of it is used.
 
     Returns
     -------
@@ -151,6 +156,53 @@ def check_data(
         dup = [c for c in indicators if (data.columns == by_text[c]).sum() > 1]
         if dup:
             raise DataError(f"Indicator column(s) {_preview(dup)} appear more than once.")
+    columns = labels.view() if labels is not None else pd.Index(list(indicators))
+    table = _numeric_block(data, [by_text[c] for c in indicators], columns, allow_missing)
+    if table is None:
+        table = _column_by_column(data, by_text, indicators, allow_missing)
+        table.columns = columns
+    empty = np.isnan(table.to_numpy()).all(axis=1)
+    if empty.any():
+        units = list(table.index[empty])
+        raise DataError(
+            f"Unit(s) {_preview(units)} have no observed value for any indicator; drop them "
+            "or supply data."
+        )
+    return table
+
+
+def _numeric_block(
+    data: pd.DataFrame, labels: list[object], columns: pd.Index, allow_missing: bool
+) -> pd.DataFrame | None:
+    """The indicator table in one step when every indicator column has a plain numpy real
+    dtype and every value passes the checks; None otherwise, and the column-by-column path
+    then finds (and words) the first problem exactly as it always has."""
+    where: dict[object, int] = {label: j for j, label in enumerate(data.columns.tolist())}
+    positions = [where.get(label, -1) for label in labels]
+    if len(where) != data.shape[1] or -1 in positions:  # repeated labels, or NaN ones
+        return None
+    dtypes = data.dtypes.tolist()
+    if not all(isinstance(dtypes[j], np.dtype) and dtypes[j].kind in "fiu" for j in positions):
+        return None
+    # copy=True makes the values a new array in every case (take() may return views of the
+    # caller's columns). One block of floats comes out column-major, each indicator
+    # contiguous, as the pipeline reads it.
+    whole = positions == list(range(data.shape[1]))
+    block = data if whole else data.take(positions, axis=1)
+    values = block.to_numpy(dtype=np.float64, copy=True)
+    missing = np.isnan(values)
+    if (np.isinf(values).any() or missing.all(axis=0).any()
+            or (not allow_missing and missing.any())):
+        return None
+    return pd.DataFrame(values, index=data.index.copy(), columns=columns, copy=False)
+
+
+def _column_by_column(
+    data: pd.DataFrame, by_text: dict[str, object], indicators: Sequence[str],
+    allow_missing: bool,
+) -> pd.DataFrame:
+    """The indicator table read one column at a time, each checked on its own (any dtype:
+    nullable, categorical, object columns of numbers)."""
     columns: dict[str, np.ndarray] = {}
     for code in indicators:
         values = real_column(data[by_text[code]], f"Indicator '{code}'")
@@ -167,12 +219,4 @@ def check_data(
                 f"{int(missing.sum()) - 1} more); impute first or use missing='reweight'."
             )
         columns[code] = values
-    table = pd.DataFrame(columns, index=data.index.copy())
-    empty = table.isna().all(axis=1).to_numpy()
-    if empty.any():
-        units = list(table.index[empty])
-        raise DataError(
-            f"Unit(s) {_preview(units)} have no observed value for any indicator; drop them "
-            "or supply data."
-        )
-    return table
+    return pd.DataFrame(columns, index=data.index.copy())

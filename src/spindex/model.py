@@ -437,7 +437,7 @@ class CompositeIndex:
         """
         stages, log, reports = self._prepare(data)
         prepared = next(reversed(stages.values()))
-        units = tuple(str(u) for u in prepared.index)
+        units = _unit_labels(prepared.index)
         normalized = self._normalize(prepared, units, log)
         scores = self._aggregate(normalized, units, log)
         stages = {**stages, "normalized": normalized, "aggregated": scores}
@@ -480,10 +480,11 @@ class CompositeIndex:
     ) -> tuple[dict[str, pd.DataFrame], list[StepRecord], dict[str, pd.DataFrame]]:
         fills = self._imputer is not None or self.screen is not None  # type: ignore[attr-defined]
         raw = check_data(data, self.framework.indicators,
-                         allow_missing=self.missing == "reweight" or fills)
+                         allow_missing=self.missing == "reweight" or fills,
+                         labels=self._plan().indicators)
         log = [
             StepRecord("raw", "input", f"{raw.shape[0]} units x {raw.shape[1]} indicators, "
-                       f"{int(raw.isna().to_numpy().sum())} missing values"),
+                       f"{int(np.count_nonzero(np.isnan(raw.to_numpy())))} missing values"),
         ]
         stages = {"raw": raw}
         reports: dict[str, pd.DataFrame] = {}
@@ -714,29 +715,44 @@ class CompositeIndex:
         """The normalised indicator table (after preparation), units x indicators."""
         stages, log = self.prepare(data)
         prepared = next(reversed(stages.values()))
-        return self._normalize(prepared, tuple(str(u) for u in prepared.index), log)
+        return self._normalize(prepared, _unit_labels(prepared.index), log)
+
+    def _plan(self) -> _Plan:
+        """What scoring derives from the model alone, built on first use and kept: the model
+        and its framework are immutable."""
+        plan = self.__dict__.get("_score_plan")
+        if plan is None:
+            plan = _build_plan(self)
+            object.__setattr__(self, "_score_plan", plan)
+        return plan
 
     def _normalize(
         self, raw: pd.DataFrame, units: tuple[str, ...], log: list[StepRecord]
     ) -> pd.DataFrame:
         fw = self.framework
-        directions = fw.directions.reindex(raw.columns).to_numpy(dtype=float)
+        plan = self._plan()
+        columns = raw.columns
+        if columns is plan.indicators or columns.equals(plan.indicators):
+            directions, meta, groups = plan.directions, plan.meta, plan.groups
+        else:  # a table with other columns than the framework's indicators, in their order
+            directions = fw.directions.reindex(columns).to_numpy(dtype=float)
+            meta = _numeric_meta(fw, tuple(columns))
+            grouped: dict[int, tuple[Any, list[int]]] = {}
+            for j, code in enumerate(columns):
+                method = self._normalizers[code]  # type: ignore[attr-defined]
+                grouped.setdefault(id(method), (method, []))[1].append(j)
+            groups = tuple((method, np.asarray(cols), tuple(columns[cols]))
+                           for method, cols in grouped.values())
         # raw.to_numpy() of a one-block float frame is a column-major view, so the product is
         # column-major too: each indicator's values stay contiguous down to the scores table.
         directed = raw.to_numpy(dtype=float) * directions
         missing = np.isnan(directed)
-        meta = _numeric_meta(fw, tuple(raw.columns))
-        groups: dict[int, tuple[Any, list[int]]] = {}
-        for j, code in enumerate(raw.columns):
-            method = self._normalizers[code]  # type: ignore[attr-defined]
-            groups.setdefault(id(method), (method, []))[1].append(j)
         # One method for every column (the usual case): no gather and scatter of the table.
         whole = len(groups) == 1
         out = directed if whole else np.full_like(directed, np.nan)
-        for method, cols in groups.values():
-            idx = np.asarray(cols)
+        for method, idx, codes in groups:
             ctx = NormalizationContext(
-                codes=tuple(raw.columns[idx]), units=units, directions=directions[idx],
+                codes=codes, units=units, directions=directions[idx],
                 meta={k: v[idx] for k, v in meta.items()},
             )
             # A method is given its own copy of its columns, which it may modify at will.
@@ -777,19 +793,24 @@ class CompositeIndex:
         self, normalized: pd.DataFrame, units: tuple[str, ...], log: list[StepRecord]
     ) -> pd.DataFrame:
         fw = self.framework
-        codes = list(fw.codes)
-        pos = {c: i for i, c in enumerate(codes)}
+        plan = self._plan()
         # Every node's scores as one row of a (nodes, units) table, filled in place: the
         # scores frame wraps it without stacking hundreds of columns afterwards.
-        table = np.empty((len(codes), len(units)))
-        table[[pos[c] for c in normalized.columns]] = normalized.to_numpy(dtype=float).T
-        for code in fw.aggregates:
-            children = fw.children(code)
+        table = np.empty((len(plan.codes), len(units)))
+        columns = normalized.columns
+        if columns is plan.indicators or columns.equals(plan.indicators):
+            # The framework lists the indicators first, in this order.
+            table[:len(columns)] = normalized.to_numpy(dtype=float).T
+        else:
+            pos = {c: i for i, c in enumerate(fw.codes)}
+            table[[pos[c] for c in columns]] = normalized.to_numpy(dtype=float).T
+        for step in plan.steps:
+            code, children, method = step.code, step.children, step.method
             # Row-major as the aggregators have always been given it: their sums over the
             # children then round the same way.
-            X = np.ascontiguousarray(table[[pos[c] for c in children]].T)
-            w = np.array([fw.node(c).weight for c in children], dtype=float)
-            method = self._aggregators[code]  # type: ignore[attr-defined]
+            X = np.ascontiguousarray(table[step.rows].T)
+            # A user's aggregator gets its own weights, which it could modify.
+            w = step.weights if step.own else step.weights.copy()
             ctx = AggregationContext(node=code, children=children, units=units)
             y = np.array(_run_method(method, (X, w, ctx), role="aggregator",
                                      subject=f"node '{code}'", contract=_AGGREGATOR_CONTRACT))
@@ -798,10 +819,13 @@ class CompositeIndex:
                     f"The aggregator {_method_name(method)} returned shape {y.shape} for node "
                     f"'{code}'; expected ({len(units)},)."
                 )
-            observed = ~np.isnan(X)
-            # A unit whose available children all weigh zero is legitimately missing here.
-            available = (observed & (w > 0)).any(axis=1)  # no sum: huge weights may overflow
-            broken = available & ~np.isfinite(y)
+            # Only a unit without a finite value needs a look at its children: a unit whose
+            # available children all weigh zero is legitimately missing here.
+            broken = ~np.isfinite(y)
+            if broken.any():
+                seen = ~np.isnan(X[broken])
+                broken[broken] = (seen[:, step.positive].any(axis=1) if not step.positive.all()
+                                  else seen.any(axis=1))  # no sum: huge weights may overflow
             if broken.any():
                 i = int(np.argmax(broken))
                 raise MethodError(
@@ -810,20 +834,90 @@ class CompositeIndex:
                     "must give a finite value to every unit with an observed child of positive "
                     "weight."
                 )
-            threshold = self._coverage[code]  # type: ignore[attr-defined]
+            threshold = step.threshold
             note = ""
             if threshold is not None:
-                share = observed.sum(axis=1) / len(children)
+                share = (~np.isnan(X)).sum(axis=1) / len(children)
                 below = share < threshold
                 y[below] = np.nan
                 if below.any():
                     note = f"; {int(below.sum())} units below coverage {threshold:g} set missing"
-            table[pos[code]] = y
+            table[step.row] = y
             log.append(StepRecord(
                 "aggregated", _method_name(method),
                 f"{code} <- {', '.join(children)}{note}",
             ))
-        return pd.DataFrame(table.T, index=normalized.index, columns=codes, copy=False)
+        # A shallow copy of the labels: setting .name on one result's columns must not rename
+        # another's.
+        return pd.DataFrame(table.T, index=normalized.index, columns=plan.codes.copy(),
+                            copy=False)
+
+@dataclass(frozen=True, eq=False)
+class _AggregateStep:
+    """What computing one aggregate needs that does not depend on the data."""
+
+    code: str
+    row: int
+    children: tuple[str, ...]
+    rows: np.ndarray  # positions of the children in the (nodes, units) table
+    weights: FloatArray
+    positive: np.ndarray  # weights > 0
+    method: Any
+    own: bool
+    threshold: float | None
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """Everything scoring derives from the model alone, built once per model: the framework
+    is immutable, so it is the same for every call (labels, directions, per-indicator
+    metadata, method groups, each aggregate's children and weights)."""
+
+    indicators: pd.Index
+    codes: pd.Index
+    directions: FloatArray
+    meta: dict[str, FloatArray]
+    groups: tuple[tuple[Any, np.ndarray, tuple[str, ...]], ...]
+    steps: tuple[_AggregateStep, ...]
+    tie_children: tuple[tuple[int, ...], ...]
+    tie_means: tuple[bool, ...]
+
+
+def _build_plan(model: CompositeIndex) -> _Plan:
+    fw = model.framework
+    indicators = fw.indicators
+    codes = fw.codes
+    pos = {c: i for i, c in enumerate(codes)}
+    grouped: dict[int, tuple[Any, list[int]]] = {}
+    normalizers = model._normalizers  # type: ignore[attr-defined]
+    for j, code in enumerate(indicators):
+        method = normalizers[code]
+        grouped.setdefault(id(method), (method, []))[1].append(j)
+    groups = tuple((method, np.asarray(cols), tuple(indicators[c] for c in cols))
+                   for method, cols in grouped.values())
+    steps = []
+    for code in fw.aggregates:
+        children = fw.children(code)
+        w = np.array([fw.node(c).weight for c in children], dtype=float)
+        method = model._aggregators[code]  # type: ignore[attr-defined]
+        steps.append(_AggregateStep(
+            code=code, row=pos[code], children=children,
+            rows=np.array([pos[c] for c in children], dtype=np.intp), weights=w,
+            positive=w > 0, method=method, own=_own(method),
+            threshold=model._coverage[code],  # type: ignore[attr-defined]
+        ))
+    aggregates = set(fw.aggregates)
+    tie_children = tuple(tuple(pos[k] for k in fw.children(c)) if c in aggregates else ()
+                         for c in codes)
+    tie_means = tuple(c in aggregates
+                      and getattr(model._aggregators[c], "power", None) is not None  # type: ignore[attr-defined]
+                      for c in codes)
+    directions = np.array([fw.node(c).direction for c in indicators], dtype=float)
+    return _Plan(
+        indicators=pd.Index(list(indicators)), codes=pd.Index(list(codes)),
+        directions=directions, meta=_numeric_meta(fw, indicators), groups=groups,
+        steps=tuple(steps), tie_children=tie_children, tie_means=tie_means,
+    )
 
 
 _NORMALIZER_CONTRACT = (
@@ -867,6 +961,12 @@ def _run_method(
             f"The {role} {callable_label(method)} raised {type(exc).__name__} for {subject}: "
             f"{exc}. {contract}"
         ) from exc
+
+
+def _unit_labels(index: pd.Index) -> tuple[str, ...]:
+    """The row labels as text, for messages and method contexts (a list first: iterating an
+    Index, of Arrow strings especially, costs far more)."""
+    return tuple(map(str, index.tolist()))
 
 
 def _own(method: Any) -> bool:

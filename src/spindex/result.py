@@ -49,11 +49,12 @@ def rank_table(scores: pd.DataFrame, scales: Sequence[float] | None = None) -> p
     """
     # One row per column, contiguous, so that each column is one sort of contiguous memory.
     by_column = np.ascontiguousarray(scores.to_numpy(dtype=float).T)
-    ranks = rank_rows(by_column, scales).astype(np.int64)
+    ranks = rank_rows(by_column, scales, dtype=np.int64)
+    missing = ranks == 0
     # Nullable integers straight from the ranks and their mask (rank 0 = missing): casting a
     # float frame to Int64 checks every value for being integral, and costs more than the
     # ranking itself.
-    columns = {j: pd.arrays.IntegerArray(row, row == 0) for j, row in enumerate(ranks)}
+    columns = {j: pd.arrays.IntegerArray(row, missing[j]) for j, row in enumerate(ranks)}
     out = pd.DataFrame(columns, index=scores.index, copy=False)
     out.columns = scores.columns
     return out
@@ -68,26 +69,42 @@ def model_tie_scales(
     values in normalised units when ``stages`` (the pipeline's tables) are given. Scoring and
     the analyses rank with it."""
     fw = model.framework
-    codes = list(scores.columns)
+    n_columns = scores.shape[1]
+    plan = model._plan()
     carried = None
     if stages is not None and "normalized" in stages:
         names = list(stages)
         before = names.index("normalized") - 1
         if before >= 0:
             prepared = stages[names[before]]
-            shared = [c for c in codes if c in prepared.columns]
-            carried = np.zeros(len(codes))
+            carried = np.zeros(n_columns)
+            k = len(plan.indicators)
+            if (prepared.columns.equals(plan.indicators) and n_columns >= k
+                    and scores.columns[:k].equals(plan.indicators)):
+                # The indicators are the first columns of both tables (what score gives).
+                carried[:k] = normalisation_magnitudes(prepared.to_numpy(dtype=float),
+                                                       scores.to_numpy(dtype=float)[:, :k])
+                shared = []
+            else:
+                codes = list(scores.columns)
+                shared = [c for c in codes if c in prepared.columns]
             if shared:
                 magnitudes = normalisation_magnitudes(
                     prepared[shared].to_numpy(dtype=float), scores[shared].to_numpy(dtype=float)
                 )
                 carried[[codes.index(c) for c in shared]] = magnitudes
-    pos = {c: i for i, c in enumerate(codes)}
-    aggregates = set(fw.aggregates)
-    children = [[pos[k] for k in fw.children(c) if k in pos] if c in aggregates else []
-                for c in codes]
-    means = [c in aggregates and getattr(model.aggregator(c), "power", None) is not None
-             for c in codes]
+    if scores.columns.equals(plan.codes):
+        # Every node in framework order (what score gives): the structure is the model's own.
+        children: Sequence[Sequence[int]] = plan.tie_children
+        means: Sequence[bool] = plan.tie_means
+    else:
+        codes = list(scores.columns)
+        pos = {c: i for i, c in enumerate(codes)}
+        aggregates = set(fw.aggregates)
+        children = [[pos[k] for k in fw.children(c) if k in pos] if c in aggregates else []
+                    for c in codes]
+        means = [c in aggregates and getattr(model.aggregator(c), "power", None) is not None
+                 for c in codes]
     return tie_scales(scores.to_numpy(dtype=float), children, means, carried)
 
 

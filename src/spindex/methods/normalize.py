@@ -180,20 +180,28 @@ def _r_mean_sd(A: FloatArray, observed: np.ndarray) -> tuple[FloatArray, FloatAr
 
 
 def _as_matrix(X: FloatArray, ctx: NormalizationContext) -> FloatArray:
+    A = _as_2d(X, ctx)
+    _refuse_empty(np.sum(~np.isnan(A), axis=0) == 0, ctx)
+    return A
+
+
+def _as_2d(X: FloatArray, ctx: NormalizationContext) -> FloatArray:
     A = np.asarray(X, dtype=np.float64)
     if A.ndim != 2 or A.shape[1] != len(ctx.codes):
         raise DataError(
             f"A normaliser needs a 2-D array with one column per indicator code "
             f"({len(ctx.codes)} codes); got an array of shape {A.shape}."
         )
-    n_obs = np.sum(~np.isnan(A), axis=0)
-    empty = [ctx.codes[j] for j in np.flatnonzero(n_obs == 0)]
+    return A
+
+
+def _refuse_empty(empty_columns: np.ndarray, ctx: NormalizationContext) -> None:
+    empty = [ctx.codes[j] for j in np.flatnonzero(empty_columns)]
     if empty:
         raise MethodError(
             f"Indicator(s) {_fmt_labels(empty)} have no observed value, so they cannot be "
             "normalised. Remove them or supply data before normalising."
         )
-    return A
 
 
 def _constant_columns(A: FloatArray) -> np.ndarray:
@@ -346,10 +354,13 @@ class MinMax(Normalizer):
         _check_constant_policy("MinMax", self.constant)
 
     def __call__(self, X: FloatArray, ctx: NormalizationContext) -> FloatArray:
-        A = _as_matrix(X, ctx)
-        # fmin/fmax skip NaN without nanmin's masked copy; _as_matrix has refused columns
-        # with no observed value, so every column has a finite extreme.
+        A = _as_2d(X, ctx)
+        if A.shape[0] == 0:
+            _refuse_empty(np.ones(A.shape[1], dtype=bool), ctx)
+        # fmin/fmax skip NaN without nanmin's masked copy; a column with no observed value
+        # is the one whose minimum is NaN, and is refused.
         mn = np.fmin.reduce(A, axis=0)
+        _refuse_empty(np.isnan(mn), ctx)
         mx = np.fmax.reduce(A, axis=0)
         const = mx == mn
         if const.any() and self.constant == "error":
@@ -360,7 +371,8 @@ class MinMax(Normalizer):
         out = np.subtract(A, mn)
         out /= rng
         out *= self.high - self.low
-        out += self.low
+        if self.low != 0:  # adding 0 changes no value (high > low, so none is -0.0)
+            out += self.low
         out[:, const] = np.where(np.isnan(A[:, const]), np.nan, (self.low + self.high) / 2)
         return np.asarray(out, dtype=np.float64)
 
