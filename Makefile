@@ -31,7 +31,7 @@ typecheck: setup
 # Two worker processes (the machine has 2 cores); the hypothesis ci profile is derandomised, so the
 # outcome does not depend on how tests are shared out.
 pytest: setup
-	$(PY) -m pytest -n 2 --durations=15
+	$(PY) -m pytest -n 2 --durations=20
 
 # The site, then the examples of its pages (Sphinx's doctest builder); warnings are errors.
 docs: setup

@@ -150,7 +150,12 @@ def test_demo_writes_the_tables(demo_run):
     assert str(folder.resolve()) in text
 
 
-def test_sections_can_be_chosen_and_added(tmp_path):
+def test_sections_can_be_chosen_and_added(tmp_path, monkeypatch):
+    # The figures and the report depend on the period only, not on the sections, and the
+    # full demo run above (demo_cli) draws them for both periods: here they would cost four
+    # fifths of the test's time for nothing it checks.
+    monkeypatch.setattr("spindex.softpower.demo._write_figures", lambda ctx, folder, out: None)
+
     def extra(ctx: DemoContext, out) -> dict[str, pd.DataFrame]:
         out.write("EXTRA SECTION\n")
         return {"extra": ctx.result.ranks}

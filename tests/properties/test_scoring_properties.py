@@ -157,14 +157,25 @@ def test_permutation_equivariance(case, data, normalize, aggregate) -> None:
     pd.testing.assert_frame_equal(shuffled.ranks.loc[table.index], base.ranks)
 
 
-@given(case=framework_and_data(hard=True, missing=True),
-       bounds=st.sampled_from([(0.0, 100.0), (1.0, 100.0), (-5.0, 5.0), (2.0, 3.0)]),
-       aggregate=st.sampled_from([*POWER_MEANS, "median"]))
-def test_minmax_bounds(case, bounds, aggregate) -> None:
+_MINMAX_BOUNDS = [(0.0, 100.0), (1.0, 100.0), (-5.0, 5.0), (2.0, 3.0)]
+
+
+def _bounds_for(aggregate: object) -> st.SearchStrategy[tuple[float, float]]:
+    """Every bound pair for the arithmetic mean and the median; positive ones for the other
+    power means, which need positive inputs (drawn directly: filtering rejected 136 of 436)."""
+    if aggregate == "arithmetic" or aggregate == "median":
+        return st.sampled_from(_MINMAX_BOUNDS)
+    return st.sampled_from([b for b in _MINMAX_BOUNDS if b[0] > 0])
+
+
+_MINMAX_CASES = st.sampled_from([*POWER_MEANS, "median"]).flatmap(
+    lambda agg: st.tuples(_bounds_for(agg), st.just(agg)))
+
+
+@given(case=framework_and_data(hard=True, missing=True), setup=_MINMAX_CASES)
+def test_minmax_bounds(case, setup) -> None:
     fw, table = case
-    low, high = bounds
-    if aggregate != "arithmetic" and aggregate != "median":
-        assume(low > 0)
+    (low, high), aggregate = setup
     res = sp.CompositeIndex(fw, normalize=sp.MinMax(low, high), aggregate=aggregate).score(table)
     values = res.scores.to_numpy()
     observed = values[~np.isnan(values)]
@@ -214,8 +225,10 @@ def test_own_score_and_rank_monotone(case, pick_code, pick_unit, bump, aggregate
     positive = [c for c in fw.indicators if fw.node(c).direction == 1]
     assume(positive)
     code = positive[pick_code % len(positive)]
-    unit = table.index[pick_unit % len(table)]
-    assume(not np.isnan(table.loc[unit, code]))
+    # A unit where the indicator is observed, picked directly (filtering on it rejected a
+    # quarter of the examples, the data being up to 60 % missing).
+    observed = table.index[table[code].notna()]
+    unit = observed[pick_unit % len(observed)]
     raised = table.copy()
     raised.loc[unit, code] += bump
     # Min-max refuses a constant column: a bump that levels the column has no score to compare.
