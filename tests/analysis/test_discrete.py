@@ -78,7 +78,7 @@ def test_single_alternatives_leave_smaa_unchanged() -> None:
 def test_single_alternative_is_no_sobol_input() -> None:
     # Dropping nothing is one alternative: nothing to draw, so no input, no design column, and
     # every index as without it (as a single-alternative switch in uncertainty).
-    kwargs = dict(weights=INDICATOR_NOISE, n=256, seed=1, bootstrap=0, groups=None)
+    kwargs = {"weights": INDICATOR_NOISE, "n": 256, "seed": 1, "bootstrap": 0, "groups": None}
     with pytest.warns(sp.SpindexWarning, match="never varies"):
         sa = sp.sobol(MODEL, DATA, choices=[sp.DropOne([])], **kwargs)
     with pytest.warns(sp.SpindexWarning, match="never varies"):
