@@ -17,7 +17,9 @@ def test_plot_sobol_refuses_indices_that_are_all_undefined():
     fw = sp.Framework.from_dict({"code": "I", "children": [{"code": "a"}, {"code": "b"}]})
     data = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [30.0, 20.0, 10.0]},
                         index=["A", "B", "C"])
-    sa = sp.sobol(sp.CompositeIndex(fw), data, n=64, seed=0, bootstrap=0)
+    with pytest.warns(sp.SpindexWarning, match="never varies"), \
+            pytest.warns(sp.SpindexWarning, match="groups='parent' makes"):
+        sa = sp.sobol(sp.CompositeIndex(fw), data, n=64, seed=0, bootstrap=0)
     assert sa.first_order["R_S"].isna().all()
     with pytest.raises(sp.MethodError, match=r"mean rank shift R_S.*NaN.*another output"):
         sp.plot.sobol(sa)

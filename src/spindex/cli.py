@@ -54,6 +54,7 @@ from spindex.errors import (
     FrameworkError,
     ParameterError,
     SpindexError,
+    SpindexWarning,
 )
 from spindex.export import to_excel, write_table
 from spindex.framework import Framework
@@ -1035,6 +1036,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     with warnings.catch_warnings():
         warnings.showwarning = _warning_line
+        # The command line says spindex's warnings as one line each, whatever filter the
+        # interpreter runs under (``python -W error`` would otherwise end in a traceback).
+        warnings.simplefilter("default", SpindexWarning)
         try:
             return int(args.func(args))
         except SpindexError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tracemalloc
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
@@ -40,10 +41,20 @@ DATA = pd.DataFrame(
 MODEL = sp.CompositeIndex(FW, normalize=sp.MinMax(1, 100))
 PANEL = pd.concat({2020: DATA, 2021: DATA * 1.1}, names=["year", "unit"])
 
+
+
+def _sobol(**kw: Any) -> Any:
+    # Unit C ranks last in every run these few draws make, and sobol says so (tested below,
+    # test_sobol_warns_when_a_rank_never_varies); here it is a side effect.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"The rank of .* never varies", SpindexWarning)
+        return sp.sobol(MODEL, DATA, **{"n": 8, "bootstrap": 0, **kw})
+
+
 # Every analysis that takes run parameters, as a call with everything else valid.
 RUNS: dict[str, Callable[..., Any]] = {
     "uncertainty": lambda **kw: sp.uncertainty(MODEL, DATA, **{"n": 16, **kw}),
-    "sobol": lambda **kw: sp.sobol(MODEL, DATA, **{"n": 8, "bootstrap": 0, **kw}),
+    "sobol": _sobol,
     "smaa": lambda **kw: smaa(MODEL, DATA, **{"n": 16, **kw}),
     "dominance": lambda **kw: dominance(MODEL, DATA, "A", "B", method="monte_carlo",
                                         **{"n": 16, **kw}),
@@ -520,8 +531,9 @@ def test_sobol_warns_when_nothing_moves() -> None:
 
 
 def test_sobol_warns_when_every_weight_is_one_input() -> None:
-    with pytest.warns(SpindexWarning, match=r"groups='parent' makes the 2 varied weights "
-                                            r"\(the children of 'I'\) a single input 'I'"):
+    with pytest.warns(SpindexWarning, match="never varies"), \
+            pytest.warns(SpindexWarning, match=r"groups='parent' makes the 2 varied weights "
+                                               r"\(the children of 'I'\) a single input 'I'"):
         sa = sp.sobol(MODEL, DATA, weights=sp.WeightNoise(0.3, levels=[2]), n=16, seed=0,
                       bootstrap=0)
     assert sa.inputs == ("I",)
@@ -531,8 +543,12 @@ def test_sobol_warns_when_every_weight_is_one_input() -> None:
 
 
 def test_sobol_groups_said_in_repr_without_a_warning() -> None:
-    sa = sp.sobol(MODEL, DATA, n=16, seed=0, bootstrap=0, groups="parent")
+    # Only that C's rank never moves, nothing about groups: several weights vary in each group.
+    with pytest.warns(SpindexWarning, match="never varies") as record:
+        sa = sp.sobol(MODEL, DATA, n=16, seed=0, bootstrap=0, groups="parent")
+    assert not any("groups=" in str(w.message) for w in record)
     assert sa.members == {"P": ("x", "y"), "Q": ("z", "w"), "I": ("P", "Q")}
     assert "'I' = the weights of P, Q together" in repr(sa)
-    single = sp.sobol(MODEL, DATA, n=16, seed=0, bootstrap=0, groups=None)
+    with pytest.warns(SpindexWarning, match="never varies"):
+        single = sp.sobol(MODEL, DATA, n=16, seed=0, bootstrap=0, groups=None)
     assert single.describe_inputs() == []

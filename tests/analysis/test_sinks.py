@@ -235,7 +235,7 @@ def test_a_dask_cluster_writes_the_same_bits(kept) -> None:
     distributed = pytest.importorskip("distributed")
     records = np.zeros(kept.n, dtype=sp.RunSink.dtype(MODEL, DATA, units=UNITS, **KWARGS))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         sp.uncertainty(MODEL, DATA, keep_inputs=False, block_size=CHUNK,
                        executor=client.get_executor(),
