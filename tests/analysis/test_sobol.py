@@ -218,7 +218,8 @@ def test_poisson_intervals_cover_the_linear_oracle_as_wide_as_the_classical_boot
         seed) -> None:
     """Statistical sanity (fixed seeds): y = x1 + 2 x2 + 3 x3, S = S_T = (1, 1, 36) / 38.
     The Poisson bootstrap approximates the multinomial one (Hanley and MacGibbon 2006): its
-    95% intervals cover the known indices and are as wide within 20%."""
+    95% intervals cover the known indices and are as wide within 10% (2000 resamples: the
+    percentiles' own Monte Carlo error is a few per cent)."""
     from spindex.analysis.sobol import (
         _boot_terms,
         _intervals,
@@ -226,7 +227,7 @@ def test_poisson_intervals_cover_the_linear_oracle_as_wide_as_the_classical_boot
         _resample_indices,
     )
 
-    n, reps, level = 2**11, 400, 0.95
+    n, reps, level = 2**11, 2000, 0.95
     f_A, f_B, f_AB = linear_outputs(n, seed)
     truth = np.array([1.0, 1.0, 36.0]) / 38
     Y = np.concatenate([f_A[None], f_B[None], f_AB]).transpose(0, 2, 1)
@@ -241,4 +242,4 @@ def test_poisson_intervals_cover_the_linear_oracle_as_wide_as_the_classical_boot
         low, high = part["low"].to_numpy(), part["high"].to_numpy()
         assert ((low <= truth) & (truth <= high)).all()
         ratio = (high - low) / (classical[kind][1] - classical[kind][0])
-        assert ((ratio > 0.8) & (ratio < 1.2)).all(), ratio
+        assert ((ratio > 0.9) & (ratio < 1.1)).all(), ratio

@@ -176,7 +176,10 @@ class _Sums:
 
 
 def _merge_pooled(a: _Sums | None, b: _Sums) -> _Sums:
-    """Chan et al.'s update of the pooled moments and plain sums of the rest, in order."""
+    """Chan et al.'s update of the pooled moments and plain sums of the rest, in order.
+
+    The bootstrap's sums of ``a`` (the running total, which the caller owns) are added to in
+    place: a resamples x terms copy per merge would be most of a chunk's memory."""
     if a is None:
         return b
     n = a.count + b.count
@@ -184,8 +187,8 @@ def _merge_pooled(a: _Sums | None, b: _Sums) -> _Sums:
     boot = boot_weight = None
     if (a.boot is not None and b.boot is not None and a.boot_weight is not None
             and b.boot_weight is not None):
-        boot = a.boot + b.boot
-        boot_weight = a.boot_weight + b.boot_weight
+        boot = np.add(a.boot, b.boot, out=a.boot)
+        boot_weight = np.add(a.boot_weight, b.boot_weight, out=a.boot_weight)
     return _Sums(
         count=n, mean=a.mean + delta * (b.count / n),
         m2=a.m2 + b.m2 + delta**2 * (a.count * b.count / n),
@@ -616,6 +619,7 @@ def sobol(
                 design[:, at:at + piece.shape[1]] = piece
                 at += piece.shape[1]
         sums = _merge_pooled(sums, replace(part, design=None))
+        del part  # not held while the next block is computed
         done += m
         if progress:
             print(f"\rsobol: {done * (d + 2):,}/{runs:,} runs", end="", file=sys.stderr,
@@ -731,7 +735,7 @@ def _inputs(
 #: Base rows per segment of the Poisson bootstrap's weights: segment s draws the weights of
 #: rows s*_SEGMENT .. (s+1)*_SEGMENT from its own stream, so a row's weights depend only on
 #: the seed and the row, never on the chunks, slices, block size or executor.
-_SEGMENT = 1024
+_SEGMENT = 256
 
 #: Spawn key of the bootstrap's streams below the analysis's seed (the design's scrambling
 #: uses the seed's own stream; the former multinomial bootstrap used key 0).
