@@ -329,7 +329,8 @@ class SobolResult:
     first_order_score, total_order_score : pandas.DataFrame
         Inputs x units: indices of the index scores.
     confidence : pandas.DataFrame or None
-        Bootstrap percentile intervals (long format: kind, output, input, low, high).
+        Poisson-bootstrap percentile intervals (long format: kind, output, input, low,
+        high).
     n : int
         Base sample size; the model ran ``n (d + 2)`` times.
     design : pandas.DataFrame
@@ -459,19 +460,24 @@ def sobol(
         Base sample size, a power of two; the model runs ``n (d + 2)`` times, in chunks of
         8192 base rows whose rows of A, B and every A_B^(i) are generated from their indices
         (the scrambled sequence fast-forwarded) and whose estimator sums are merged in
-        chunk order: with ``bootstrap=0`` and ``keep_design=False`` memory is flat in
-        ``n``, and the same seed gives the same bits for any ``block_size`` and executor.
-        What is kept (the design; every run's outputs, which the bootstrap resamples:
-        16 bytes per unit per run) and would not fit in memory is refused before anything
-        is allocated.
+        chunk order: with ``keep_design=False`` memory is flat in ``n``, bootstrap
+        included, and the same seed gives the same bits for any ``block_size`` and
+        executor. What would not fit in memory (the kept design, 8 bytes per coordinate
+        per run; the bootstrap's sums, 8 (3 + 3 d) (2 units + 1) bytes per resample) is
+        refused before anything is allocated.
     seed : None, int or numpy.random.SeedSequence, optional
         Seed of the scrambled Sobol' sequence and of the bootstrap (a non-negative integer
         or a SeedSequence; a Generator is refused, as it could not be recorded). Without
         one, fresh entropy is drawn and recorded in :attr:`SobolResult.seed`.
     bootstrap : int, default 200
-        Number of bootstrap resamples for confidence intervals (rows resampled jointly);
-        0 skips them. The bootstrap needs every run's outputs, ``8 (2 units + 1)`` bytes
-        per run: memory then grows with ``n``.
+        Number of bootstrap resamples for the percentile intervals (:attr:`SobolResult.
+        confidence`); 0 skips them. A Poisson bootstrap, streamed: in each resample every
+        base row (its runs of A, B and every A_B^(i) together) gets an independent
+        Poisson(1) weight, drawn from the seed and the row alone, and the estimators are
+        recomputed with weighted means from per-chunk weighted sums, so no run's outputs
+        are kept, memory does not grow with ``n`` and the intervals are the same bits for
+        any ``block_size`` and executor. It approximates the classical bootstrap (``n``
+        rows drawn with replacement) for large ``n`` (Hanley and MacGibbon 2006).
     confidence_level : float, default 0.95
         Coverage of the percentile intervals, in (0, 1).
     executor, block_size, progress
@@ -498,8 +504,8 @@ def sobol(
     ------
     ParameterError
         For an ``n`` that is not a power of two, a negative seed or bootstrap count, a
-        design whose outputs would not fit in memory, or an executor that is shut down,
-        breaks or cannot pickle the model (naming the block).
+        kept design or bootstrap that would not fit in memory, or an executor that is shut
+        down, breaks or cannot pickle the model (naming the block).
     SpindexTypeError
         For a count, seed, flag or executor of the wrong type.
 
@@ -514,6 +520,10 @@ def sobol(
     References
     ----------
     Saltelli et al. (2010); Jansen (1999); Saisana, Saltelli and Tarantola (2005), JRSS A 168(2).
+    Hanley, J. A., MacGibbon, B. (2006). Creating non-parametric bootstrap samples using
+    Poisson frequencies. Comput. Methods Programs Biomed. 83, 57-62.
+    Chamandy, N., Muralidharan, O., Najmi, A., Naidu, S. (2012). Estimating uncertainty for
+    massive data streams. Google technical report.
 
     Examples
     --------
