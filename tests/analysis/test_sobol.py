@@ -108,19 +108,20 @@ class TestBadInput:
                      groups={"g": ["Conn", "Sust", "LPI"]})
 
 
-def _poisson_one_by_one(seed_seq, reps, n):
+def _poisson_one_by_one(seed_seq, reps, n, segment=None):
     """The bootstrap's weights written out: per segment of rows, its own stream, drawn one
-    resample after the other."""
+    resample after the other (``segment``: the segment size a test monkeypatched)."""
     from spindex.analysis.sobol import _BOOT_KEY, _SEGMENT
 
+    seg = segment or _SEGMENT
     weights = np.empty((reps, n))
-    for s in range(-(-n // _SEGMENT)):
+    for s in range(-(-n // seg)):
         rng = np.random.default_rng(np.random.SeedSequence(
             seed_seq.entropy, spawn_key=(*seed_seq.spawn_key, _BOOT_KEY, s)))
         for r in range(reps):
-            row = rng.poisson(1.0, size=_SEGMENT)
-            stop = min(n, (s + 1) * _SEGMENT)
-            weights[r, s * _SEGMENT:stop] = row[:stop - s * _SEGMENT]
+            row = rng.poisson(1.0, size=seg)
+            stop = min(n, (s + 1) * seg)
+            weights[r, s * seg:stop] = row[:stop - s * seg]
     return weights
 
 

@@ -63,10 +63,17 @@ def test_poisson_weights_have_mean_and_variance_one() -> None:
     assert abs(w.mean() - 1) < 0.01 and abs(w.var() - 1) < 0.02
 
 
-def test_intervals_are_the_resampled_estimators_of_every_run(model, asem_data,
-                                                             monkeypatch) -> None:
+@pytest.mark.parametrize("small", [False, True])
+def test_intervals_are_the_resampled_estimators_of_every_run(model, asem_data, monkeypatch,
+                                                             small) -> None:
     """Oracle through sobol: every run's outputs recomputed from the kept design, the Poisson
-    weights drawn one resample at a time, the weighted estimators computed directly."""
+    weights drawn one resample at a time, the weighted estimators computed directly. With
+    ``small``, slices of a few rows, a buffer of terms holding several of them and segments
+    of weights cut across them (n = 128 is otherwise one slice)."""
+    if small:
+        monkeypatch.setattr(sobol_module, "_SLICE_CELLS", 2**12)  # 6 rows a slice here
+        monkeypatch.setattr(sobol_module, "_BOOT_ROWS", 20)
+        monkeypatch.setattr(sobol_module, "_SEGMENT", 16)
     from tests.analysis.test_sobol import _poisson_one_by_one, _weighted_one_by_one
 
     tasks = []
@@ -83,7 +90,7 @@ def test_intervals_are_the_resampled_estimators_of_every_run(model, asem_data,
     (task,) = tasks
     d, n = len(sa.inputs), sa.n
     Y = task.rows(sa.design.to_numpy()).reshape(d + 2, n, -1).transpose(0, 2, 1)
-    weights = _poisson_one_by_one(check_seed(5, "test"), 15, n)
+    weights = _poisson_one_by_one(check_seed(5, "test"), 15, n, sobol_module._SEGMENT)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         want = _weighted_one_by_one(Y[0], Y[1], Y[2:], weights, 0.8)

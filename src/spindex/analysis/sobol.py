@@ -242,20 +242,43 @@ class _Evaluate:
         step = max(1, _SLICE_CELLS // ((d + 2) * n_out))
         total: _Sums | None = None
         designs: list[FloatArray] = []
+        # The bootstrap's per-row terms of consecutive slices fill a buffer of at least
+        # _BOOT_ROWS rows, multiplied by their rows' weights when full: a product over
+        # enough rows to run near the BLAS's speed, with or without its threads. Where the
+        # buffer is flushed depends only on the slices, so not on block size or executor.
+        rows = max(step, _BOOT_ROWS) if self.reps else 0
+        buffer = np.empty((rows, (3 + 3 * d) * n_out)) if self.reps else None
+        boot = np.zeros((self.reps, (3 + 3 * d) * n_out)) if self.reps else None
+        weight = np.zeros(self.reps) if self.reps else None
         segments: dict[int, FloatArray] = {}
+        held = 0  # rows held in the buffer, from row ``lo - held`` of the chunk
+
+        def flush(at: int) -> None:
+            assert buffer is not None and boot is not None and weight is not None
+            w = _poisson_weights(self.seed, self.reps, start + at - held, start + at, segments)
+            boot[...] += w @ buffer[:held]
+            weight[...] += w.sum(axis=1)
+
         for lo in range(0, stop - start, step):
             hi = min(stop - start, lo + step)
-            weights = (_poisson_weights(self.seed, self.reps, start + lo, start + hi, segments)
-                       if self.reps else None)
-            part = self.sums(A[lo:hi], B[lo:hi], weights)
+            if buffer is not None and held + hi - lo > rows:
+                flush(lo)
+                held = 0
+            part = self.sums(A[lo:hi], B[lo:hi],
+                             None if buffer is None else buffer[held:held + hi - lo])
+            held += hi - lo if buffer is not None else 0
             designs += part.design or ()
             total = _merge_pooled(total, part)
+        if held:
+            flush(stop - start)
         assert total is not None
         return _Sums(total.count, total.mean, total.m2, total.cross, total.diff,
                      total.square, tuple(designs) if self.keep_design else None,
-                     total.boot, total.boot_weight)
+                     boot, weight)
 
-    def sums(self, A: FloatArray, B: FloatArray, weights: FloatArray | None = None) -> _Sums:
+    def sums(self, A: FloatArray, B: FloatArray, terms: FloatArray | None = None) -> _Sums:
+        """The point estimate's sums of rows A, B (and their A_B^(i)), writing the
+        bootstrap's per-row terms into ``terms`` (rows x terms) when given."""
         m = A.shape[0]
         U = np.empty((len(self.inputs) + 2, m, self.dims))
         U[0], U[1] = A, B
@@ -267,18 +290,14 @@ class _Evaluate:
         pooled = Y[:2].reshape(2 * m, -1)
         mean = pooled.mean(axis=0)
         step = f_AB - f_A[None]
-        boot = boot_weight = None
-        if weights is not None:
+        if terms is not None:
             assert self.centre is not None
-            # All resamples of every estimator's terms for every output: one product.
-            boot = weights @ _boot_terms(Y, self.centre)
-            boot_weight = weights.sum(axis=1)
+            _boot_terms(Y, self.centre, terms)
         return _Sums(
             count=2 * m, mean=mean, m2=((pooled - mean) ** 2).sum(axis=0),
             cross=(f_B[None] * step).sum(axis=1), diff=step.sum(axis=1),
             square=(step**2).sum(axis=1),
             design=(U,) if self.keep_design else None,
-            boot=boot, boot_weight=boot_weight,
         )
 
     def rows(self, u: FloatArray) -> FloatArray:
@@ -679,8 +698,8 @@ def _memory_needed(
 
     Streamed: one slice of base rows at a time per chunk (its runs, outputs and sums), a
     block's chunks in flight (16 blocks ahead with an executor). Kept on request: the design,
-    8 bytes per coordinate per run. The Poisson bootstrap: per slice its terms and the
-    weights of its rows (with the segment they come from, and its integer draws), and for
+    8 bytes per coordinate per run. The Poisson bootstrap: per chunk its buffer of terms and
+    the weights of its rows (with the segment they come from, and its integer draws), and for
     every chunk in flight, the running total and the end, the resamples x terms sums, with
     the indices of each resample and their sorted copies at the end.
     """
@@ -690,7 +709,9 @@ def _memory_needed(
                + 8.0 * per_block * 3 * (d + 2) * n_outputs)
     kept = 8.0 * n * (d + 2) * n_coords if keep_design else 0.0
     terms = (3 + 3 * d) * n_outputs
-    resample = (8.0 * step * (terms + n_outputs + bootstrap) + 16.0 * bootstrap * _SEGMENT
+    rows = max(step, _BOOT_ROWS)
+    resample = (8.0 * rows * (terms + bootstrap) + 8.0 * step * n_outputs
+                + 16.0 * bootstrap * _SEGMENT
                 + 8.0 * bootstrap * terms * (per_block + 6)) if bootstrap else 0.0
     return working + kept + resample
 
@@ -747,6 +768,9 @@ def _inputs(
 #: the seed and the row, never on the chunks, slices, block size or executor.
 _SEGMENT = 256
 
+#: Fewest base rows per product of the bootstrap's weights by its per-row terms.
+_BOOT_ROWS = 1024
+
 #: Spawn key of the bootstrap's streams below the analysis's seed (the design's scrambling
 #: uses the seed's own stream; the former multinomial bootstrap used key 0).
 _BOOT_KEY = 1
@@ -776,7 +800,7 @@ def _poisson_weights(
     return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
 
 
-def _boot_terms(Y: FloatArray, centre: FloatArray) -> FloatArray:
+def _boot_terms(Y: FloatArray, centre: FloatArray, out: FloatArray | None = None) -> FloatArray:
     """Per-row terms of every estimator for every output, rows x ((3 + 3 d) x outputs).
 
     ``Y`` holds a slice of rows' outputs, (d + 2) x rows x outputs in the order A, B,
@@ -785,10 +809,12 @@ def _boot_terms(Y: FloatArray, centre: FloatArray) -> FloatArray:
     squares minus a squared mean, free of cancellation), the terms of an output are: 0 ``a``,
     1 ``b``, 2 ``a^2 + b^2``, then per input i: 3 + i ``b (ab_i - a)``, 3 + d + i
     ``ab_i - a``, 3 + 2 d + i ``(ab_i - a)^2``. Every estimator is a ratio of means of
-    these, unchanged by the shift ``c``.
+    these, unchanged by the shift ``c``. Written into ``out`` (rows x terms) when given.
     """
     d, m, n_out = Y.shape[0] - 2, Y.shape[1], Y.shape[2]
-    t = np.empty((m, 3 + 3 * d, n_out))
+    if out is None:
+        out = np.empty((m, (3 + 3 * d) * n_out))
+    t = out.reshape(m, 3 + 3 * d, n_out)
     a, b = t[:, 0], t[:, 1]
     np.subtract(Y[0], centre, out=a)
     np.subtract(Y[1], centre, out=b)
@@ -798,7 +824,7 @@ def _boot_terms(Y: FloatArray, centre: FloatArray) -> FloatArray:
     np.subtract(Y[2:].transpose(1, 0, 2), Y[0][:, None], out=diff)
     np.multiply(b[:, None], diff, out=t[:, 3:3 + d])
     np.multiply(diff, diff, out=t[:, 3 + 2 * d:])
-    return t.reshape(m, -1)
+    return out
 
 
 def _resample_indices(
