@@ -135,3 +135,15 @@ def test_what_does_not_fit_is_refused_before_running(model, asem_data, monkeypat
     # The bootstrap's sums grow with the number of resamples (not with n).
     with pytest.raises(ParameterError, match=r"200000 bootstrap resamples.*'bootstrap' count"):
         sp.sobol(model, asem_data, n=2**10, bootstrap=200_000, keep_design=False)
+
+
+def test_the_bootstraps_buffer_of_terms_is_bounded_in_cells() -> None:
+    """Up to 2048 rows, at least one slice, and within 2^23 terms: 50,000 units (1.5 million
+    terms a row) get a few rows, not 2048 rows of 12 GB."""
+    from spindex.analysis.sobol import _BOOT_CELLS, _boot_rows
+
+    assert _boot_rows(848, 15 * 103) == 2048
+    assert _boot_rows(391, 36 * 103) == 2048  # 2262 rows would fit
+    assert _boot_rows(5000, 10) == 5000
+    terms = 15 * 100_001
+    assert _boot_rows(1, terms) >= 1 and _boot_rows(1, terms) * terms <= _BOOT_CELLS

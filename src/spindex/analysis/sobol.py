@@ -246,7 +246,7 @@ class _Evaluate:
         # _BOOT_ROWS rows, multiplied by their rows' weights when full: a product over
         # enough rows to run near the BLAS's speed, with or without its threads. Where the
         # buffer is flushed depends only on the slices, so not on block size or executor.
-        rows = max(step, _BOOT_ROWS) if self.reps else 0
+        rows = _boot_rows(step, (3 + 3 * d) * n_out) if self.reps else 0
         buffer = np.empty((rows, (3 + 3 * d) * n_out)) if self.reps else None
         boot = np.zeros((self.reps, (3 + 3 * d) * n_out)) if self.reps else None
         weight = np.zeros(self.reps) if self.reps else None
@@ -709,7 +709,7 @@ def _memory_needed(
                + 8.0 * per_block * 3 * (d + 2) * n_outputs)
     kept = 8.0 * n * (d + 2) * n_coords if keep_design else 0.0
     terms = (3 + 3 * d) * n_outputs
-    rows = max(step, _BOOT_ROWS)
+    rows = _boot_rows(step, terms)
     resample = (8.0 * rows * (terms + bootstrap) + 8.0 * step * n_outputs
                 + 16.0 * bootstrap * _SEGMENT
                 + 8.0 * bootstrap * terms * (per_block + 6)) if bootstrap else 0.0
@@ -768,8 +768,17 @@ def _inputs(
 #: the seed and the row, never on the chunks, slices, block size or executor.
 _SEGMENT = 256
 
-#: Fewest base rows per product of the bootstrap's weights by its per-row terms.
-_BOOT_ROWS = 1024
+#: Base rows per product of the bootstrap's weights by its per-row terms: up to
+#: _BOOT_ROWS, within _BOOT_CELLS terms (64 MB), and at least one slice of rows. Few large
+#: products, not one per slice: interleaved with the rest of the work, a threaded BLAS
+#: waking for each small product cost 1.6x the time of these (2 threads, ASEM, N = 2^14).
+_BOOT_ROWS = 2048
+_BOOT_CELLS = 2**23
+
+
+def _boot_rows(step: int, terms: int) -> int:
+    """Rows of the bootstrap's buffer of terms, for slices of ``step`` rows."""
+    return max(step, min(_BOOT_ROWS, _BOOT_CELLS // terms))
 
 #: Spawn key of the bootstrap's streams below the analysis's seed (the design's scrambling
 #: uses the seed's own stream; the former multinomial bootstrap used key 0).
