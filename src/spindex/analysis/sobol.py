@@ -771,7 +771,8 @@ _SEGMENT = 256
 #: Base rows per product of the bootstrap's weights by its per-row terms: up to
 #: _BOOT_ROWS, within _BOOT_CELLS terms (64 MB), and at least one slice of rows. Few large
 #: products, not one per slice: interleaved with the rest of the work, a threaded BLAS
-#: waking for each small product cost 1.6x the time of these (2 threads, ASEM, N = 2^14).
+#: waking for each small product made the whole call 1.3x slower (1024-row products, 2
+#: threads, ASEM, N = 2^14).
 _BOOT_ROWS = 2048
 _BOOT_CELLS = 2**23
 
