@@ -482,8 +482,9 @@ def sobol(
         chunk order: with ``keep_design=False`` memory is flat in ``n``, bootstrap
         included, and the same seed gives the same bits for any ``block_size`` and
         executor. What would not fit in memory (the kept design, 8 bytes per coordinate
-        per run; the bootstrap's sums, 8 (3 + 3 d) (2 units + 1) bytes per resample) is
-        refused before anything is allocated.
+        per run; the bootstrap's sums, 8 (3 + 3 d) (2 units + 1) bytes per resample for
+        each chunk in flight, and its buffer of per-row terms, at most 64 MB beyond one
+        slice of rows) is refused before anything is allocated.
     seed : None, int or numpy.random.SeedSequence, optional
         Seed of the scrambled Sobol' sequence and of the bootstrap (a non-negative integer
         or a SeedSequence; a Generator is refused, as it could not be recorded). Without
