@@ -6,10 +6,13 @@ the pillar and sub-index levels, and for ``uncertainty`` an arithmetic/geometric
 ``keep_inputs=False``. Memory is flat in n when the ratio of the largest to the smallest n is
 near 1.
 
-Sobol runs with ``bootstrap=0, keep_design=False`` (6 runs per base row).
+Sobol runs with ``keep_design=False`` (6 runs per base row), without its bootstrap
+(``sobol``, ``bootstrap=0``) and with the default 200 Poisson-bootstrap resamples
+(``sobol_boot``), both on the same arithmetic/geometric switch.
 
 Run: ``python benchmarks/bench_memory.py`` (about a minute); ``--full`` adds 10^7 runs of
-uncertainty, 10^6 of smaa and dominance, and Sobol at N = 2^16 and 2^18.
+uncertainty, 10^6 of smaa and dominance, and Sobol at N = 2^16 and 2^18 (the bootstrap at
+2^18).
 """
 
 from __future__ import annotations
@@ -39,9 +42,10 @@ def case(name: str, n: int) -> float:
                            n=n, seed=1, keep_inputs=False)
         elif name == "smaa":
             sp.smaa(model, data, weights=weights, n=n, seed=1)
-        elif name == "sobol":
+        elif name in ("sobol", "sobol_boot"):
             sp.sobol(model, data, weights=weights, aggregate=["arithmetic", "geometric"],
-                     n=n, seed=1, bootstrap=0, keep_design=False)
+                     n=n, seed=1, bootstrap=200 if name == "sobol_boot" else 0,
+                     keep_design=False)
         elif name == "dominance":
             sp.dominance(model, data, "DEU", "FRA", method="monte_carlo", n=n, seed=1)
     peak = tracemalloc.get_traced_memory()[1]
@@ -62,7 +66,8 @@ def main() -> None:
     sizes = {"uncertainty": [10**4, 10**5, 10**6] + ([10**7] if full else []),
              "smaa": [10**4, 10**5] + ([10**6] if full else []),
              "dominance": [10**4, 10**5] + ([10**6] if full else []),
-             "sobol": [2**11, 2**14] + ([2**16, 2**18] if full else [])}
+             "sobol": [2**11, 2**14] + ([2**16, 2**18] if full else []),
+             "sobol_boot": [2**11, 2**14, 2**16] + ([2**18] if full else [])}
     print("peak traced memory (MB) by number of runs n (sobol: base size N), fresh process each")
     for name, ns in sizes.items():
         peaks = []
@@ -70,7 +75,7 @@ def main() -> None:
             out = subprocess.run([sys.executable, __file__, "--case", json.dumps([name, n])],
                                  capture_output=True, text=True, check=True)
             peaks.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        label = (lambda n: f"2^{n.bit_length() - 1}") if name == "sobol" else (
+        label = (lambda n: f"2^{n.bit_length() - 1}") if name.startswith("sobol") else (
             lambda n: f"1e{len(str(n)) - 1}")
         cells = ", ".join(f"{label(n)}: {p:.1f}" for n, p in zip(ns, peaks, strict=True))
         print(f"{name:<12} {cells}   max/min {max(peaks) / min(peaks):.2f}")

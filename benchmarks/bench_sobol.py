@@ -8,8 +8,9 @@ geometric mean; every unit's rank and score are outputs (2 x 51, plus R_S for ``
 Prints, at N = 2^12 and 2^14, the least CPU time (of the process, over the repeats) of
 
 - ``estimate``: ``sp.sobol(..., bootstrap=0)``;
-- ``with_boot``: ``sp.sobol(..., bootstrap=200)``; ``boot`` = with_boot - estimate, the
-  bootstrap's own cost, and ``boot/estimate`` (goal <= 3) and ``with_boot/estimate``;
+- ``with_boot``: ``sp.sobol(..., bootstrap=200)`` (the streamed Poisson bootstrap);
+  ``boot`` = with_boot - estimate, the bootstrap's own cost, and ``boot/estimate``
+  (goal <= 3) and ``with_boot/estimate``;
 - ``scipy``: ``scipy.stats.sobol_indices`` on the same inputs and outputs, the model run
   through ``sp.Scorer``, without its bootstrap, and ``estimate/scipy`` (goal <= 1.2);
 

@@ -109,9 +109,41 @@ def test_keep_design_must_be_a_flag(model, asem_data) -> None:
         sp.sobol(model, asem_data, n=64, keep_design="no")
 
 
-def test_bootstrap_outputs_that_do_not_fit_are_refused(model, asem_data, monkeypatch) -> None:
+def test_memory_estimate_with_the_bootstrap_is_flat_in_n() -> None:
+    """The Poisson bootstrap keeps no run's outputs: its estimate does not grow with n (it
+    was 8 (d + 2) n outputs bytes more), only the kept design does."""
+    from spindex.analysis.sobol import _memory_needed
+
+    kwargs = {"d": 4, "n_coords": 11, "n_outputs": 103, "bootstrap": 200, "block_size": 16384}
+    for parallel in (False, True):
+        flat = [_memory_needed(n=2**k, keep_design=False, parallel=parallel, **kwargs)
+                for k in (12, 18, 24)]
+        assert flat[0] == flat[1] == flat[2]
+        kept = _memory_needed(n=2**24, keep_design=True, parallel=parallel, **kwargs)
+        assert kept - flat[2] == 8.0 * 2**24 * 6 * 11
+    without = _memory_needed(n=2**12, keep_design=False, parallel=False,
+                             **{**kwargs, "bootstrap": 0})
+    assert 0 < without < flat[0]
+
+
+def test_what_does_not_fit_is_refused_before_running(model, asem_data, monkeypatch) -> None:
     from spindex.analysis import _runs
 
     monkeypatch.setattr(_runs, "memory_limit", lambda: 2 * 1024**3)
-    with pytest.raises(ParameterError, match="bootstrap=0 and keep_design=False"):
-        sp.sobol(model, asem_data, n=2**24, bootstrap=10, keep_design=False)
+    with pytest.raises(ParameterError, match="keep_design=False"):
+        sp.sobol(model, asem_data, n=2**24, bootstrap=10, keep_design=True)
+    # The bootstrap's sums grow with the number of resamples (not with n).
+    with pytest.raises(ParameterError, match=r"200000 bootstrap resamples.*'bootstrap' count"):
+        sp.sobol(model, asem_data, n=2**10, bootstrap=200_000, keep_design=False)
+
+
+def test_the_bootstraps_buffer_of_terms_is_bounded_in_cells() -> None:
+    """Up to 2048 rows, at least one slice, and within 2^23 terms: 50,000 units (1.5 million
+    terms a row) get a few rows, not 2048 rows of 12 GB."""
+    from spindex.analysis.sobol import _BOOT_CELLS, _boot_rows
+
+    assert _boot_rows(848, 15 * 103) == 2048
+    assert _boot_rows(391, 36 * 103) == 2048  # 2262 rows would fit
+    assert _boot_rows(5000, 10) == 5000
+    terms = 15 * 100_001
+    assert _boot_rows(1, terms) >= 1 and _boot_rows(1, terms) * terms <= _BOOT_CELLS

@@ -6,7 +6,7 @@ import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -165,24 +165,35 @@ class _Sums:
     cross: FloatArray  # d x outputs: sum of f_B (f_AB_i - f_A)
     diff: FloatArray  # d x outputs: sum of (f_AB_i - f_A)
     square: FloatArray  # d x outputs: sum of (f_A - f_AB_i)^2
-    # When kept: (d + 2) x rows x coordinates (the design) and (d + 2) x rows x outputs
-    # (for the bootstrap), as the slices of rows a chunk evaluated, in order: the caller
-    # copies each slice into place once (concatenating them first would copy twice).
+    # When kept: (d + 2) x rows x coordinates (the design), as the slices of rows a chunk
+    # evaluated, in order: the caller copies each slice into place once (concatenating them
+    # first would copy twice).
     design: tuple[FloatArray, ...] | None
-    outputs: tuple[FloatArray, ...] | None
+    # The Poisson bootstrap (when asked for): resamples x terms, the weighted sums of the
+    # per-row terms of :func:`_boot_terms`, and the resamples' weight totals.
+    boot: FloatArray | None = None
+    boot_weight: FloatArray | None = None
 
 
 def _merge_pooled(a: _Sums | None, b: _Sums) -> _Sums:
-    """Chan et al.'s update of the pooled moments and plain sums of the rest, in order."""
+    """Chan et al.'s update of the pooled moments and plain sums of the rest, in order.
+
+    The bootstrap's sums of ``a`` (the running total, which the caller owns) are added to in
+    place: a resamples x terms copy per merge would be most of a chunk's memory."""
     if a is None:
         return b
     n = a.count + b.count
     delta = b.mean - a.mean
+    boot = boot_weight = None
+    if (a.boot is not None and b.boot is not None and a.boot_weight is not None
+            and b.boot_weight is not None):
+        boot = np.add(a.boot, b.boot, out=a.boot)
+        boot_weight = np.add(a.boot_weight, b.boot_weight, out=a.boot_weight)
     return _Sums(
         count=n, mean=a.mean + delta * (b.count / n),
         m2=a.m2 + b.m2 + delta**2 * (a.count * b.count / n),
         cross=a.cross + b.cross, diff=a.diff + b.diff, square=a.square + b.square,
-        design=None, outputs=None,
+        design=None, boot=boot, boot_weight=boot_weight,
     )
 
 
@@ -202,7 +213,9 @@ class _Evaluate:
     nominal_ranks: np.ndarray
     drawn: tuple[int, ...]  # the switches with a coordinate (more than one alternative)
     keep_design: bool
-    keep_outputs: bool
+    reps: int = 0  # bootstrap resamples (0: none)
+    # Outputs of the first run (row 0 of A), on which the bootstrap's terms are centred.
+    centre: FloatArray | None = None
 
     def __repr__(self) -> str:
         # Cheap and small: executors (dask) format and hash the task they are given.
@@ -229,19 +242,43 @@ class _Evaluate:
         step = max(1, _SLICE_CELLS // ((d + 2) * n_out))
         total: _Sums | None = None
         designs: list[FloatArray] = []
-        outputs: list[FloatArray] = []
+        # The bootstrap's per-row terms of consecutive slices fill a buffer of at least
+        # _BOOT_ROWS rows, multiplied by their rows' weights when full: a product over
+        # enough rows to run near the BLAS's speed, with or without its threads. Where the
+        # buffer is flushed depends only on the slices, so not on block size or executor.
+        rows = _boot_rows(step, (3 + 3 * d) * n_out) if self.reps else 0
+        buffer = np.empty((rows, (3 + 3 * d) * n_out)) if self.reps else None
+        boot = np.zeros((self.reps, (3 + 3 * d) * n_out)) if self.reps else None
+        weight = np.zeros(self.reps) if self.reps else None
+        segments: dict[int, FloatArray] = {}
+        held = 0  # rows held in the buffer, from row ``lo - held`` of the chunk
+
+        def flush(at: int) -> None:
+            assert buffer is not None and boot is not None and weight is not None
+            w = _poisson_weights(self.seed, self.reps, start + at - held, start + at, segments)
+            boot[...] += w @ buffer[:held]
+            weight[...] += w.sum(axis=1)
+
         for lo in range(0, stop - start, step):
-            rows = slice(lo, min(stop - start, lo + step))
-            part = self.sums(A[rows], B[rows])
+            hi = min(stop - start, lo + step)
+            if buffer is not None and held + hi - lo > rows:
+                flush(lo)
+                held = 0
+            part = self.sums(A[lo:hi], B[lo:hi],
+                             None if buffer is None else buffer[held:held + hi - lo])
+            held += hi - lo if buffer is not None else 0
             designs += part.design or ()
-            outputs += part.outputs or ()
             total = _merge_pooled(total, part)
+        if held:
+            flush(stop - start)
         assert total is not None
         return _Sums(total.count, total.mean, total.m2, total.cross, total.diff,
                      total.square, tuple(designs) if self.keep_design else None,
-                     tuple(outputs) if self.keep_outputs else None)
+                     boot, weight)
 
-    def sums(self, A: FloatArray, B: FloatArray) -> _Sums:
+    def sums(self, A: FloatArray, B: FloatArray, terms: FloatArray | None = None) -> _Sums:
+        """The point estimate's sums of rows A, B (and their A_B^(i)), writing the
+        bootstrap's per-row terms into ``terms`` (rows x terms) when given."""
         m = A.shape[0]
         U = np.empty((len(self.inputs) + 2, m, self.dims))
         U[0], U[1] = A, B
@@ -253,12 +290,14 @@ class _Evaluate:
         pooled = Y[:2].reshape(2 * m, -1)
         mean = pooled.mean(axis=0)
         step = f_AB - f_A[None]
+        if terms is not None:
+            assert self.centre is not None
+            _boot_terms(Y, self.centre, terms)
         return _Sums(
             count=2 * m, mean=mean, m2=((pooled - mean) ** 2).sum(axis=0),
             cross=(f_B[None] * step).sum(axis=1), diff=step.sum(axis=1),
             square=(step**2).sum(axis=1),
             design=(U,) if self.keep_design else None,
-            outputs=(Y,) if self.keep_outputs else None,
         )
 
     def rows(self, u: FloatArray) -> FloatArray:
@@ -309,7 +348,8 @@ class SobolResult:
     first_order_score, total_order_score : pandas.DataFrame
         Inputs x units: indices of the index scores.
     confidence : pandas.DataFrame or None
-        Bootstrap percentile intervals (long format: kind, output, input, low, high).
+        Poisson-bootstrap percentile intervals (long format: kind, output, input, low,
+        high).
     n : int
         Base sample size; the model ran ``n (d + 2)`` times.
     design : pandas.DataFrame
@@ -439,19 +479,25 @@ def sobol(
         Base sample size, a power of two; the model runs ``n (d + 2)`` times, in chunks of
         8192 base rows whose rows of A, B and every A_B^(i) are generated from their indices
         (the scrambled sequence fast-forwarded) and whose estimator sums are merged in
-        chunk order: with ``bootstrap=0`` and ``keep_design=False`` memory is flat in
-        ``n``, and the same seed gives the same bits for any ``block_size`` and executor.
-        What is kept (the design; every run's outputs, which the bootstrap resamples:
-        16 bytes per unit per run) and would not fit in memory is refused before anything
-        is allocated.
+        chunk order: with ``keep_design=False`` memory is flat in ``n``, bootstrap
+        included, and the same seed gives the same bits for any ``block_size`` and
+        executor. What would not fit in memory (the kept design, 8 bytes per coordinate
+        per run; the bootstrap's sums, 8 (3 + 3 d) (2 units + 1) bytes per resample for
+        each chunk in flight, and its buffer of per-row terms, at most 64 MB beyond one
+        slice of rows) is refused before anything is allocated.
     seed : None, int or numpy.random.SeedSequence, optional
         Seed of the scrambled Sobol' sequence and of the bootstrap (a non-negative integer
         or a SeedSequence; a Generator is refused, as it could not be recorded). Without
         one, fresh entropy is drawn and recorded in :attr:`SobolResult.seed`.
     bootstrap : int, default 200
-        Number of bootstrap resamples for confidence intervals (rows resampled jointly);
-        0 skips them. The bootstrap needs every run's outputs, ``8 (2 units + 1)`` bytes
-        per run: memory then grows with ``n``.
+        Number of bootstrap resamples for the percentile intervals (:attr:`SobolResult.
+        confidence`); 0 skips them. A Poisson bootstrap, streamed: in each resample every
+        base row (its runs of A, B and every A_B^(i) together) gets an independent
+        Poisson(1) weight, drawn from the seed and the row alone, and the estimators are
+        recomputed with weighted means from per-chunk weighted sums, so no run's outputs
+        are kept, memory does not grow with ``n`` and the intervals are the same bits for
+        any ``block_size`` and executor. It approximates the classical bootstrap (``n``
+        rows drawn with replacement) for large ``n`` (Hanley and MacGibbon 2006).
     confidence_level : float, default 0.95
         Coverage of the percentile intervals, in (0, 1).
     executor, block_size, progress
@@ -478,8 +524,8 @@ def sobol(
     ------
     ParameterError
         For an ``n`` that is not a power of two, a negative seed or bootstrap count, a
-        design whose outputs would not fit in memory, or an executor that is shut down,
-        breaks or cannot pickle the model (naming the block).
+        kept design or bootstrap that would not fit in memory, or an executor that is shut
+        down, breaks or cannot pickle the model (naming the block).
     SpindexTypeError
         For a count, seed, flag or executor of the wrong type.
 
@@ -494,6 +540,10 @@ def sobol(
     References
     ----------
     Saltelli et al. (2010); Jansen (1999); Saisana, Saltelli and Tarantola (2005), JRSS A 168(2).
+    Hanley, J. A., MacGibbon, B. (2006). Creating non-parametric bootstrap samples using
+    Poisson frequencies. Comput. Methods Programs Biomed. 83, 57-62.
+    Chamandy, N., Muralidharan, O., Najmi, A., Naidu, S. (2012). Estimating uncertainty for
+    massive data streams. Google technical report.
 
     Examples
     --------
@@ -552,35 +602,18 @@ def sobol(
     n_outputs = 2 * len(data) + 1
     runs = n * (len(inputs) + 2)
     d = len(inputs)
-    keep_outputs = bootstrap > 0
-    # Streamed: one chunk of base rows in flight per block (its runs, outputs and sums).
-    # Kept on request: the design (8 bytes per coordinate per run) and, for the bootstrap,
-    # which resamples rows, every run's outputs.
-    step = max(1, _SLICE_CELLS // ((d + 2) * n_outputs))
-    per_block = max(1, -(-block_size // CHUNK)) * (16 if executor is not None else 1)
-    working = 8.0 * (d + 2) * min(step, n) * (n_coords + 4 * n_outputs) \
-        + 8.0 * per_block * 3 * (d + 2) * n_outputs
-    kept = 8.0 * runs * ((n_coords if keep_design else 0) + (2 * n_outputs if keep_outputs
-                                                             else 0))
-    # The bootstrap: how often each row is drawn in each resample (4 bytes per row per
-    # resample, and the row indices of a batch of draws), the (3 + 3 d) sums per output and
-    # resample, with the indices of each resample and their sorted copies, one block of
-    # per-row terms and of counts, and the deviations of the pooled A and B.
-    boot_rows = min(n, _BOOTSTRAP_ROWS)
-    resample = (4.0 * bootstrap * n + 16.0 * _DRAW_CELLS
-                + 8.0 * 3 * (3 + 3 * d) * n_outputs * bootstrap
-                + 8.0 * boot_rows * ((4 + 3 * d) * n_outputs + bootstrap)
-                + 8.0 * 2 * n * n_outputs) if bootstrap else 0.0
-    needed = working + kept + resample
+    needed = _memory_needed(n=n, d=d, n_coords=n_coords, n_outputs=n_outputs,
+                            bootstrap=bootstrap, keep_design=keep_design,
+                            block_size=block_size, parallel=executor is not None)
     check_memory(
         needed, owner,
         f"n = {n:,} (n (d + 2) = {runs:,} runs of {n_coords} coordinates and {n_outputs} "
-        "outputs; "
-        + ("every run's outputs kept for the bootstrap" if keep_outputs else "streamed")
+        f"outputs; streamed, {bootstrap} bootstrap resamples of every output"
         + (", the design kept" if keep_design else "") + ")",
-        "Pass bootstrap=0 and keep_design=False to keep memory flat in n (the indices are "
-        "accumulated block by block), lower n (each halving halves the memory), or vary "
-        "fewer inputs (groups).",
+        "Pass keep_design=False to keep memory flat in n (the indices and the bootstrap's "
+        "sums are accumulated block by block), lower n (each halving halves the kept "
+        "design), lower the 'bootstrap' count (its sums take memory in proportion to it), "
+        "or vary fewer inputs (groups).",
     )
     compiled = switch_set.compile(data, varying)
     nominal = model.score(data)
@@ -595,25 +628,29 @@ def sobol(
         weight_cols=np.array([compiled.position(c) for c in varying], dtype=np.int64),
         phi=phi, seed=seed_seq, dims=n_coords, inputs=tuple(i.columns for i in inputs),
         nominal_ranks=nominal_ranks, drawn=drawn, keep_design=keep_design,
-        keep_outputs=keep_outputs,
     )
+    if bootstrap:
+        # The bootstrap's terms are centred on the first run's outputs, known before the
+        # run and the same whoever evaluates a chunk (non-finite ones on 0: such an output
+        # has no finite index anyway).
+        first_run = task.rows(task.base(0, 1)[0])[0]
+        task = replace(task, reps=bootstrap, centre=np.where(np.isfinite(first_run),
+                                                              first_run, 0.0))
     design = np.empty((d + 2, n, n_coords)) if keep_design else None
-    Y = np.empty((d + 2, n, n_outputs)) if keep_outputs else None
     sums: _Sums | None = None
     done = 0
     # Chunks of base rows: each evaluates its rows of A, B and every A_B^(i), so the
     # estimators' sums are complete per chunk and merged in chunk order.
     for part in map_chunks(task, n, block_size=block_size, executor=executor, owner=owner):
         m = part.count // 2
-        for target, pieces in ((design, part.design), (Y, part.outputs)):
-            if target is not None:
-                assert pieces is not None
-                at = done
-                for piece in pieces:
-                    target[:, at:at + piece.shape[1]] = piece
-                    at += piece.shape[1]
-        sums = _merge_pooled(sums, _Sums(part.count, part.mean, part.m2, part.cross,
-                                         part.diff, part.square, None, None))
+        if design is not None:
+            assert part.design is not None
+            at = done
+            for piece in part.design:
+                design[:, at:at + piece.shape[1]] = piece
+                at += piece.shape[1]
+        sums = _merge_pooled(sums, replace(part, design=None))
+        del part  # not held while the next block is computed
         done += m
         if progress:
             print(f"\rsobol: {done * (d + 2):,}/{runs:,} runs", end="", file=sys.stderr,
@@ -629,8 +666,11 @@ def sobol(
     rank_cols = [*units, "R_S"]
     rank_rows_ = np.r_[np.arange(n_units), 2 * n_units]
     conf = None
-    if Y is not None:
-        conf = _bootstrap(Y, bootstrap, float(confidence_level), seed_seq, names,
+    if bootstrap:
+        assert sums.boot is not None and sums.boot_weight is not None
+        firsts, totals = _resample_indices(sums.boot, sums.boot_weight, var == 0, d,
+                                           n_outputs)
+        conf = _intervals(firsts, totals, float(confidence_level), names,
                           [f"rank:{u}" for u in units] + [f"score:{u}" for u in units] + ["R_S"])
     design_frame = None
     if design is not None:
@@ -650,6 +690,32 @@ def sobol(
         members={i.name: tuple(varying[c] for c in i.columns)
                  for i in inputs if i.columns and i.columns[0] < len(varying)},
     )
+
+
+def _memory_needed(
+    *, n: int, d: int, n_coords: int, n_outputs: int, bootstrap: int, keep_design: bool,
+    block_size: int, parallel: bool,
+) -> float:
+    """Bytes an analysis would take at its peak: flat in ``n`` unless the design is kept.
+
+    Streamed: one slice of base rows at a time per chunk (its runs, outputs and sums), a
+    block's chunks in flight (16 blocks ahead with an executor). Kept on request: the design,
+    8 bytes per coordinate per run. The Poisson bootstrap: per chunk its buffer of terms and
+    the weights of its rows (with the segment they come from, and its integer draws), and for
+    every chunk in flight, the running total and the end, the resamples x terms sums, with
+    the indices of each resample and their sorted copies at the end.
+    """
+    step = min(n, max(1, _SLICE_CELLS // ((d + 2) * n_outputs)))
+    per_block = max(1, -(-block_size // CHUNK)) * (16 if parallel else 1)
+    working = (8.0 * (d + 2) * step * (n_coords + 4 * n_outputs)
+               + 8.0 * per_block * 3 * (d + 2) * n_outputs)
+    kept = 8.0 * n * (d + 2) * n_coords if keep_design else 0.0
+    terms = (3 + 3 * d) * n_outputs
+    rows = _boot_rows(step, terms)
+    resample = (8.0 * rows * (terms + bootstrap) + 8.0 * step * n_outputs
+                + 16.0 * bootstrap * _SEGMENT
+                + 8.0 * bootstrap * terms * (per_block + 6)) if bootstrap else 0.0
+    return working + kept + resample
 
 
 def _design_frame(design: FloatArray, columns: list[str]) -> pd.DataFrame:
@@ -699,30 +765,101 @@ def _inputs(
     return out
 
 
-#: Base rows per product in the bootstrap: bounds its memory (rows x terms), and is fixed, so
-#: that the intervals do not depend on the engine's block size.
-_BOOTSTRAP_ROWS = 2048
+#: Base rows per segment of the Poisson bootstrap's weights: segment s draws the weights of
+#: rows s*_SEGMENT .. (s+1)*_SEGMENT from its own stream, so a row's weights depend only on
+#: the seed and the row, never on the chunks, slices, block size or executor.
+_SEGMENT = 256
 
-#: Row draws (resamples x rows) turned into counts at once: bounds the index array's memory.
-_DRAW_CELLS = 2**22
+#: Base rows per product of the bootstrap's weights by its per-row terms: up to
+#: _BOOT_ROWS, within _BOOT_CELLS terms (64 MB), and at least one slice of rows. Few large
+#: products, not one per slice: interleaved with the rest of the work, a threaded BLAS
+#: waking for each small product made the whole call 1.3x slower (1024-row products, 2
+#: threads, ASEM, N = 2^14).
+_BOOT_ROWS = 2048
+_BOOT_CELLS = 2**23
 
 
-def _resample_counts(rng: np.random.Generator, reps: int, n: int) -> np.ndarray:
-    """How often each base row is drawn in each resample (resamples x rows).
+def _boot_rows(step: int, terms: int) -> int:
+    """Rows of the bootstrap's buffer of terms, for slices of ``step`` rows."""
+    return max(step, min(_BOOT_ROWS, _BOOT_CELLS // terms))
 
-    Resample r draws n row indices uniformly with replacement, one resample after the other
-    from one stream (a batch of resamples draws the same numbers as one call per resample).
-    A count is at most n, so float32 holds every count exactly for n <= 2^24 (integers up to
-    2^24 are exact), in half the memory of float64, which larger designs use.
+#: Spawn key of the bootstrap's streams below the analysis's seed (the design's scrambling
+#: uses the seed's own stream; the former multinomial bootstrap used key 0).
+_BOOT_KEY = 1
+
+
+def _poisson_weights(
+    seed: np.random.SeedSequence, reps: int, start: int, stop: int,
+    cache: dict[int, FloatArray] | None = None,
+) -> FloatArray:
+    """Poisson(1) weights of base rows start..stop in each resample (resamples x rows).
+
+    Segment ``s`` of :data:`_SEGMENT` rows draws ``reps x _SEGMENT`` weights, resample after
+    resample, from ``SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, _BOOT_KEY, s))``.
+    ``cache`` keeps the last segment drawn, for the next slice of rows of the same chunk.
     """
-    counts = np.empty((reps, n), dtype=np.float32 if n <= 2**24 else np.float64)
-    batch = max(1, _DRAW_CELLS // n)
-    for r0 in range(0, reps, batch):
-        r1 = min(reps, r0 + batch)
-        idx = rng.integers(0, n, size=(r1 - r0, n))
-        idx += (np.arange(r1 - r0) * n)[:, None]
-        counts[r0:r1] = np.bincount(idx.ravel(), minlength=(r1 - r0) * n).reshape(r1 - r0, n)
-    return counts
+    parts = []
+    for s in range(start // _SEGMENT, (stop - 1) // _SEGMENT + 1):
+        drawn = cache.get(s) if cache is not None else None
+        if drawn is None:
+            rng = np.random.default_rng(child_sequence(seed, _BOOT_KEY, s))
+            drawn = rng.poisson(1.0, size=(reps, _SEGMENT)).astype(np.float64)
+            if cache is not None:
+                cache.clear()  # slices walk the rows forward: older segments are done
+                cache[s] = drawn
+        base = s * _SEGMENT
+        parts.append(drawn[:, max(start, base) - base:min(stop, base + _SEGMENT) - base])
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+
+
+def _boot_terms(Y: FloatArray, centre: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """Per-row terms of every estimator for every output, rows x ((3 + 3 d) x outputs).
+
+    ``Y`` holds a slice of rows' outputs, (d + 2) x rows x outputs in the order A, B,
+    A_B^(1), ...; with ``a = f_A - c`` and ``b = f_B - c`` for the constant ``c`` (the
+    first run's outputs, known before the run: it keeps the variance, formed as a mean of
+    squares minus a squared mean, free of cancellation), the terms of an output are: 0 ``a``,
+    1 ``b``, 2 ``a^2 + b^2``, then per input i: 3 + i ``b (ab_i - a)``, 3 + d + i
+    ``ab_i - a``, 3 + 2 d + i ``(ab_i - a)^2``. Every estimator is a ratio of means of
+    these, unchanged by the shift ``c``. Written into ``out`` (rows x terms) when given.
+    """
+    d, m, n_out = Y.shape[0] - 2, Y.shape[1], Y.shape[2]
+    if out is None:
+        out = np.empty((m, (3 + 3 * d) * n_out))
+    t = out.reshape(m, 3 + 3 * d, n_out)
+    a, b = t[:, 0], t[:, 1]
+    np.subtract(Y[0], centre, out=a)
+    np.subtract(Y[1], centre, out=b)
+    np.multiply(a, a, out=t[:, 2])
+    t[:, 2] += b * b
+    diff = t[:, 3 + d:3 + 2 * d]
+    np.subtract(Y[2:].transpose(1, 0, 2), Y[0][:, None], out=diff)
+    np.multiply(b[:, None], diff, out=t[:, 3:3 + d])
+    np.multiply(diff, diff, out=t[:, 3 + 2 * d:])
+    return out
+
+
+def _resample_indices(
+    boot: FloatArray, weight: FloatArray, constant: np.ndarray, d: int, n_out: int
+) -> tuple[FloatArray, FloatArray]:
+    """Each resample's first- and total-order indices (resamples x d x outputs) from its
+    weighted sums of :func:`_boot_terms` and its weight total: the estimators of
+    :func:`sobol_indices` with weighted means in place of means."""
+    reps = boot.shape[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = (boot / weight[:, None]).reshape(reps, 3 + 3 * d, n_out)
+        mean = (s[:, 0] + s[:, 1]) / 2
+        var = s[:, 2] / 2 - mean * mean
+        firsts = (s[:, 3:3 + d] - mean[:, None] * s[:, 3 + d:3 + 2 * d]) / var[:, None]
+        totals = 0.5 * s[:, 3 + 2 * d:] / var[:, None]
+    # A resample with no variance (or no weight) has no index (NaN), as in sobol_indices; an
+    # output constant over the whole sample is constant in every resample, whatever the
+    # rounding of var.
+    flat = ((~(var > 0)) | constant[None])[:, None]
+    flat = np.broadcast_to(flat, firsts.shape)
+    firsts[flat] = np.nan
+    totals[flat] = np.nan
+    return firsts, totals
 
 
 def _nanquantile_first_axis(values: FloatArray, q: float) -> FloatArray:
@@ -747,72 +884,19 @@ def _nanquantile_first_axis(values: FloatArray, q: float) -> FloatArray:
     return out
 
 
-def _bootstrap(
-    Y: FloatArray, reps: int, level: float, seed_seq: np.random.SeedSequence,
-    names: list[str], outputs: list[str],
+def _intervals(
+    firsts: FloatArray, totals: FloatArray, level: float, names: list[str],
+    outputs: list[str],
 ) -> pd.DataFrame:
-    """Percentile intervals from resampling the base rows jointly (the same rows of A, B and
-    every AB_i); ``Y`` holds every run's outputs, (d + 2) x rows x outputs in the order A, B,
-    A_B^(1), ...
-
-    Every estimator in :func:`sobol_indices` is a ratio of means over the base rows, so a
-    resample is a vector of counts (how often each row is drawn) and all resamples of every
-    output and estimator at once are one product of the (resamples x rows) count matrix by
-    the (rows x terms) matrix of per-row terms, a block of rows at a time. The terms are
-    first centred on the pooled mean of the whole sample, which leaves every estimator
-    unchanged (they are shift-invariant) and keeps the variances, formed as mean of squares
-    minus squared mean, free of cancellation.
-    """
-    rng = np.random.default_rng(child_sequence(seed_seq, 0))
-    d, n, n_out = Y.shape[0] - 2, Y.shape[1], Y.shape[2]
-    counts = _resample_counts(rng, reps, n)
-    pooled = Y[:2].reshape(2 * n, n_out)
-    centre = pooled.mean(axis=0)
-    constant = np.var(pooled, axis=0) == 0
-    # Terms k of each output, rows x (3 + 3 d) x outputs: 0 a, 1 b, 2 a^2 + b^2, then per
-    # input i: 3 + i b (ab_i - a), 3 + d + i ab_i - a, 3 + 2 d + i (ab_i - a)^2; written in
-    # place into one buffer reused for every block of rows.
-    step = min(n, _BOOTSTRAP_ROWS)
-    terms = np.empty((step, 3 + 3 * d, n_out))
-    square = np.empty((step, n_out))
-    sums = np.zeros((reps, (3 + 3 * d) * n_out))
-    for start in range(0, n, step):
-        m = min(step, n - start)
-        rows = slice(start, start + m)
-        t = terms[:m]
-        a, b = t[:, 0], t[:, 1]
-        np.subtract(Y[0, rows], centre, out=a)
-        np.subtract(Y[1, rows], centre, out=b)
-        np.multiply(a, a, out=t[:, 2])
-        np.multiply(b, b, out=square[:m])
-        t[:, 2] += square[:m]
-        diff = t[:, 3 + d:3 + 2 * d]
-        np.subtract(Y[2:, rows].transpose(1, 0, 2), Y[0, rows][:, None], out=diff)
-        np.multiply(b[:, None], diff, out=t[:, 3:3 + d])
-        np.multiply(diff, diff, out=t[:, 3 + 2 * d:])
-        # One GEMM (resamples x rows) @ (rows x terms) for every output and estimator.
-        sums += counts[:, rows].astype(np.float64) @ t.reshape(m, -1)
-    del terms, square, counts
-    sums /= n
-    s = sums.reshape(reps, 3 + 3 * d, n_out)
-    mean = (s[:, 0] + s[:, 1]) / 2
-    var = s[:, 2] / 2 - mean * mean
-    with np.errstate(invalid="ignore", divide="ignore"):
-        firsts = (s[:, 3:3 + d] - mean[:, None] * s[:, 3 + d:3 + 2 * d]) / var[:, None]
-        totals = 0.5 * s[:, 3 + 2 * d:] / var[:, None]
-    # A resample with no variance has no index (NaN), as in sobol_indices; an output constant
-    # over the whole sample is constant in every resample, whatever the rounding of var.
-    flat = ((var <= 0) | constant[None])[:, None]
-    flat = np.broadcast_to(flat, firsts.shape)
-    firsts[flat] = np.nan
-    totals[flat] = np.nan
+    """Percentile intervals of the resampled indices (resamples x d x outputs), in long
+    format: kind by kind, then input by input, then output by output."""
+    d, n_out = firsts.shape[1], firsts.shape[2]
     alpha = (1 - level) / 2
     kinds, lows, highs = [], [], []
     for kind, values in (("first", firsts), ("total", totals)):
         kinds.append(kind)
         lows.append(_nanquantile_first_axis(values, alpha))
         highs.append(_nanquantile_first_axis(values, 1 - alpha))
-    # Long format, kind by kind, then input by input, then output by output.
     return pd.DataFrame({
         "kind": np.repeat(kinds, d * n_out),
         "input": np.tile(np.repeat(names, n_out), 2),
