@@ -35,17 +35,10 @@ from typing import Any
 
 import numpy as np
 
+from spindex.analysis._runs import _shown
 from spindex.errors import ParameterError, ParameterTypeError
 
 __all__ = ["RunSink"]
-
-
-def _shown(value: Any) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # a hostile __repr__ must not hide the real problem
-        text = f"<{type(value).__name__} object>"
-    return text if len(text) <= 80 else text[:60] + f"... ({type(value).__name__})"
 
 
 def _is_path(target: Any) -> bool:
