@@ -115,15 +115,33 @@ def test_memory_estimate_with_the_bootstrap_is_flat_in_n() -> None:
     from spindex.analysis.sobol import _memory_needed
 
     kwargs = {"d": 4, "n_coords": 11, "n_outputs": 103, "bootstrap": 200, "block_size": 16384}
-    for parallel in (False, True):
-        flat = [_memory_needed(n=2**k, keep_design=False, parallel=parallel, **kwargs)
+    for in_flight in (1, 16):
+        flat = [_memory_needed(n=2**k, keep_design=False, in_flight=in_flight, **kwargs)
                 for k in (12, 18, 24)]
         assert flat[0] == flat[1] == flat[2]
-        kept = _memory_needed(n=2**24, keep_design=True, parallel=parallel, **kwargs)
+        kept = _memory_needed(n=2**24, keep_design=True, in_flight=in_flight, **kwargs)
         assert kept - flat[2] == 8.0 * 2**24 * 6 * 11
-    without = _memory_needed(n=2**12, keep_design=False, parallel=False,
+    without = _memory_needed(n=2**12, keep_design=False, in_flight=1,
                              **{**kwargs, "bootstrap": 0})
     assert 0 < without < flat[0]
+
+
+def test_memory_estimate_counts_every_block_the_executor_keeps_in_flight() -> None:
+    # A pool of 64 workers keeps 128 blocks in flight, each chunk with its bootstrap sums: the
+    # estimate must count them all, not the 16 of a small pool.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from spindex.analysis._engine import blocks_in_flight
+    from spindex.analysis.sobol import _memory_needed
+
+    kwargs = {"n": 2**16, "d": 8, "n_coords": 8, "n_outputs": 103, "bootstrap": 1000,
+              "keep_design": False, "block_size": 8192}
+    with ThreadPoolExecutor(64) as pool:
+        wide = blocks_in_flight(pool)
+    assert wide == 128
+    sums_per_chunk = 8.0 * 1000 * (3 + 3 * 8) * 103
+    assert (_memory_needed(in_flight=wide, **kwargs) - _memory_needed(in_flight=16, **kwargs)
+            >= (wide - 16) * sums_per_chunk)
 
 
 def test_what_does_not_fit_is_refused_before_running(model, asem_data, monkeypatch) -> None:

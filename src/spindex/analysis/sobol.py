@@ -13,7 +13,13 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from spindex.analysis._engine import CHUNK, CompiledModel, map_chunks, rank_rows
+from spindex.analysis._engine import (
+    CHUNK,
+    CompiledModel,
+    blocks_in_flight,
+    map_chunks,
+    rank_rows,
+)
 from spindex.analysis._runs import (
     check_count,
     check_executor,
@@ -604,7 +610,7 @@ def sobol(
     d = len(inputs)
     needed = _memory_needed(n=n, d=d, n_coords=n_coords, n_outputs=n_outputs,
                             bootstrap=bootstrap, keep_design=keep_design,
-                            block_size=block_size, parallel=executor is not None)
+                            block_size=block_size, in_flight=blocks_in_flight(executor))
     check_memory(
         needed, owner,
         f"n = {n:,} (n (d + 2) = {runs:,} runs of {n_coords} coordinates and {n_outputs} "
@@ -694,19 +700,20 @@ def sobol(
 
 def _memory_needed(
     *, n: int, d: int, n_coords: int, n_outputs: int, bootstrap: int, keep_design: bool,
-    block_size: int, parallel: bool,
+    block_size: int, in_flight: int,
 ) -> float:
     """Bytes an analysis would take at its peak: flat in ``n`` unless the design is kept.
 
-    Streamed: one slice of base rows at a time per chunk (its runs, outputs and sums), a
-    block's chunks in flight (16 blocks ahead with an executor). Kept on request: the design,
+    Streamed: one slice of base rows at a time per chunk (its runs, outputs and sums), and
+    a block's chunks for each of the ``in_flight`` blocks the engine keeps in flight
+    (``blocks_in_flight``: 1 without an executor, two per worker and at least 16 with one). Kept on request: the design,
     8 bytes per coordinate per run. The Poisson bootstrap: per chunk its buffer of terms and
     the weights of its rows (with the segment they come from, and its integer draws), and for
     every chunk in flight, the running total and the end, the resamples x terms sums, with
     the indices of each resample and their sorted copies at the end.
     """
     step = min(n, max(1, _SLICE_CELLS // ((d + 2) * n_outputs)))
-    per_block = max(1, -(-block_size // CHUNK)) * (16 if parallel else 1)
+    per_block = max(1, -(-block_size // CHUNK)) * in_flight
     working = (8.0 * (d + 2) * step * (n_coords + 4 * n_outputs)
                + 8.0 * per_block * 3 * (d + 2) * n_outputs)
     kept = 8.0 * n * (d + 2) * n_coords if keep_design else 0.0
