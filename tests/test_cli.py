@@ -233,6 +233,7 @@ def test_uncertainty_weight_distributions_and_print(capsys):
                  "--impute-alternatives", "none,mean"]) == 0
 
 
+@pytest.mark.filterwarnings("default::spindex.errors.SpindexWarning")  # as a shell runs it
 def test_sobol_summary_is_the_library_s(tmp_path, data, fw, capsys):
     out = tmp_path / "sa.csv"
     assert main(["sobol", *INPUT, *UA, "-n", "256", "--bootstrap", "20", "-o", str(out),
@@ -290,6 +291,7 @@ def test_numeric_unit_labels(tmp_path, capsys):
 
 
 # --------------------------------------------------------------------------------- report
+@pytest.mark.filterwarnings("default::spindex.errors.SpindexWarning")  # as a shell runs it
 def test_report_calls_spindex_report(tmp_path, monkeypatch, capsys):
     seen: dict[str, object] = {}
     fake = types.ModuleType("spindex.report")
@@ -496,6 +498,7 @@ def test_interrupt_exits_130(monkeypatch, capsys):
     assert capsys.readouterr().err.strip() == "spindex: interrupted"
 
 
+@pytest.mark.filterwarnings("default::spindex.errors.SpindexWarning")  # as a shell runs it
 def test_warnings_are_one_line(tmp_path, monkeypatch, capsys):
     def warn(args):
         import warnings
@@ -506,6 +509,20 @@ def test_warnings_are_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(cli, "_cmd_score", warn)
     assert main(["score", *INPUT]) == 0
     assert capsys.readouterr().err == "spindex: warning: weights renormalised\n"
+
+
+def test_a_warning_the_user_made_an_error_is_one_line(monkeypatch, capsys):
+    # Under ``python -W error`` (this suite's filter too) a warning ends the command as an
+    # error: one line and exit 2, never a traceback.
+    def warn(args):
+        import warnings
+
+        warnings.warn("weights renormalised", sp.SpindexWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(cli, "_cmd_score", warn)
+    assert main(["score", *INPUT]) == 2
+    assert capsys.readouterr().err == "spindex: error: weights renormalised\n"
 
 
 def test_parse_helpers():

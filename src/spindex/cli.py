@@ -1036,12 +1036,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     with warnings.catch_warnings():
         warnings.showwarning = _warning_line
-        # The command line says spindex's warnings as one line each, whatever filter the
-        # interpreter runs under (``python -W error`` would otherwise end in a traceback).
-        warnings.simplefilter("default", SpindexWarning)
         try:
             return int(args.func(args))
         except SpindexError as exc:
+            message = " ".join(str(exc).split())
+            print(f"spindex: error: {message}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        except SpindexWarning as exc:
+            # The user's own filters made a warning an error (``python -W error``): honour
+            # them, and say it as one line rather than a traceback.
             message = " ".join(str(exc).split())
             print(f"spindex: error: {message}", file=sys.stderr)
             return EXIT_USER_ERROR

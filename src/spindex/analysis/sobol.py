@@ -706,11 +706,12 @@ def _memory_needed(
 
     Streamed: one slice of base rows at a time per chunk (its runs, outputs and sums), and
     a block's chunks for each of the ``in_flight`` blocks the engine keeps in flight
-    (``blocks_in_flight``: 1 without an executor, two per worker and at least 16 with one). Kept on request: the design,
-    8 bytes per coordinate per run. The Poisson bootstrap: per chunk its buffer of terms and
-    the weights of its rows (with the segment they come from, and its integer draws), and for
-    every chunk in flight, the running total and the end, the resamples x terms sums, with
-    the indices of each resample and their sorted copies at the end.
+    (``blocks_in_flight``: 1 without an executor, two per worker and at least 16 with one).
+    Kept on request: the design, 8 bytes per coordinate per run. The Poisson bootstrap: per
+    chunk its buffer of terms and the weights of its rows (with the segment they come from,
+    and its integer draws), and for every chunk in flight, the running total and the end,
+    the resamples x terms sums, with the indices of each resample and their sorted copies at
+    the end.
     """
     step = min(n, max(1, _SLICE_CELLS // ((d + 2) * n_outputs)))
     per_block = max(1, -(-block_size // CHUNK)) * in_flight
