@@ -321,6 +321,16 @@ def test_flat_run_passes_the_memory_check(four_gib) -> None:
         _check_memory(10**12, 10**12, None, 6, 6, 0, False, False)
 
 
+def test_sink_records_in_flight_count_in_the_memory_needed(four_gib) -> None:
+    # A sink keeps no run, but each chunk in flight carries its records until written: a block
+    # that fits without a sink no longer fits when its 64 chunks carry 128 MB of records each
+    # (found in review).
+    block = 64 * CHUNK
+    _check_memory(10**6, block, None, 6, 6, 0, False, False)
+    with pytest.raises(ParameterError, match="Lower block_size"):
+        _check_memory(10**6, block, None, 6, 6, 0, False, False, sink_record=2**27 // CHUNK)
+
+
 def test_sobol_too_large_design_is_refused(four_gib) -> None:
     with pytest.raises(ParameterError) as exc:
         RUNS["sobol"](n=2**30)

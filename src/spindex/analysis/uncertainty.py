@@ -576,7 +576,8 @@ def uncertainty(
     width = _auto_rank_bin_width(len(data)) if rank_bin_width is None else rank_bin_width
     width = max(1, min(width, len(data)))
     _check_memory(n, block_size, executor, len(data), len(varying),
-                  len(switch_set.switches), keep_inputs, keep_runs, width)
+                  len(switch_set.switches), keep_inputs, keep_runs, width,
+                  sink_record=records.itemsize if records is not None else 0)
     # The nominal model first: its own scores give the nominal ranks.
     compiled = switch_set.compile(data, varying)
     nominal = model.score(data)
@@ -734,8 +735,12 @@ def _rank_columns(n_units: int, width: int) -> pd.Index:
 def _check_memory(
     n: int, block_size: int, executor: Executor | None, n_units: int, n_weights: int,
     n_switches: int, keep_inputs: bool, keep_runs: bool, width: int = 1,
+    sink_record: int = 0,
 ) -> None:
-    """Refuse, before allocating, a run whose returned records would not fit in memory."""
+    """Refuse, before allocating, a run whose returned records would not fit in memory.
+
+    With a sink (``sink_record`` bytes a run) no per-run record is kept, but each chunk in
+    flight carries its runs' inputs and its records until they are written."""
     per_run = 0
     parts = []
     if keep_inputs:
@@ -753,7 +758,8 @@ def _check_memory(
     in_flight = min(-(-n // CHUNK), per_block * blocks_in_flight(executor))
     n_bins = -(-n_units // width)
     # Each chunk in flight holds its int32 rank table (int64 when in one slice) and moments.
-    chunk_bytes = 8 * n_units * (n_bins + 4) + CHUNK * per_run
+    sink_inputs = (8 + 8 * n_weights + 9 * n_switches) if sink_record and not keep_inputs else 0
+    chunk_bytes = 8 * n_units * (n_bins + 4) + CHUNK * (per_run + sink_inputs + sink_record)
     # The accumulated table, and the one slice being evaluated: scores, sort order and keys
     # (float64 / intp), ranks and binned ranks, cells, and their bincount.
     rows = min(_slice_rows(n_units), CHUNK)
