@@ -737,12 +737,8 @@ class CompositeIndex:
         else:  # a table with other columns than the framework's indicators, in their order
             directions = fw.directions.reindex(columns).to_numpy(dtype=float)
             meta = _numeric_meta(fw, tuple(columns))
-            grouped: dict[int, tuple[Any, list[int]]] = {}
-            for j, code in enumerate(columns):
-                method = self._normalizers[code]  # type: ignore[attr-defined]
-                grouped.setdefault(id(method), (method, []))[1].append(j)
-            groups = tuple((method, np.asarray(cols), tuple(columns[cols]))
-                           for method, cols in grouped.values())
+            groups = _normalizer_groups(self._normalizers,  # type: ignore[attr-defined]
+                                        tuple(columns))
         # raw.to_numpy() of a one-block float frame is a column-major view, so the product is
         # column-major too: each indicator's values stay contiguous down to the scores table.
         directed = raw.to_numpy(dtype=float) * directions
@@ -883,18 +879,25 @@ class _Plan:
     tie_means: tuple[bool, ...]
 
 
+def _normalizer_groups(
+    normalizers: dict[str, Any], columns: tuple[str, ...]
+) -> tuple[tuple[Any, np.ndarray, tuple[str, ...]], ...]:
+    """The columns each normalising method takes, as (method, positions, codes), methods
+    in the order of their first column: one call per method normalises all its columns."""
+    grouped: dict[int, tuple[Any, list[int]]] = {}
+    for j, code in enumerate(columns):
+        method = normalizers[code]
+        grouped.setdefault(id(method), (method, []))[1].append(j)
+    return tuple((method, np.asarray(cols), tuple(columns[c] for c in cols))
+                 for method, cols in grouped.values())
+
+
 def _build_plan(model: CompositeIndex) -> _Plan:
     fw = model.framework
     indicators = fw.indicators
     codes = fw.codes
     pos = {c: i for i, c in enumerate(codes)}
-    grouped: dict[int, tuple[Any, list[int]]] = {}
-    normalizers = model._normalizers  # type: ignore[attr-defined]
-    for j, code in enumerate(indicators):
-        method = normalizers[code]
-        grouped.setdefault(id(method), (method, []))[1].append(j)
-    groups = tuple((method, np.asarray(cols), tuple(indicators[c] for c in cols))
-                   for method, cols in grouped.values())
+    groups = _normalizer_groups(model._normalizers, tuple(indicators))  # type: ignore[attr-defined]
     steps = []
     for code in fw.aggregates:
         children = fw.children(code)
