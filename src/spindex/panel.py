@@ -38,7 +38,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 import numpy as np
 import pandas as pd
 
-from spindex.analysis._runs import check_seed, seed_record
+from spindex.analysis._runs import check_model, check_seed, seed_record
 from spindex.analysis._variants import label
 from spindex.analysis.smaa import smaa
 from spindex.analysis.uncertainty import uncertainty
@@ -476,15 +476,6 @@ def _in_period(period: Any, run: Callable[[], _T]) -> _T:
         raise type(exc)(f"Period {period!r}: {exc}") from exc
 
 
-def _check_model(model: object, owner: str) -> CompositeIndex:
-    if not isinstance(model, CompositeIndex):
-        raise SpindexTypeError(
-            f"The 'model' parameter of {owner} must be a CompositeIndex. Got "
-            f"{type(model).__name__} instead."
-        )
-    return model
-
-
 def _check_across(value: object, owner: str) -> str:
     if value not in _ACROSS:
         raise ParameterError(
@@ -507,7 +498,7 @@ def _prepare_panel(
     model: CompositeIndex, data: object, period: Hashable | None, unit: Hashable | None,
     normalize_across: object, impute_time: Any, owner: str,
 ) -> _Prepared:
-    _check_model(model, owner)
+    check_model(model, owner)
     across = _check_across(normalize_across, owner)
     steps = _resolve_steps(impute_time)
     panel = _as_panel(data, period, unit, owner)
