@@ -184,10 +184,13 @@ class _Sums:
 def _merge_pooled(a: _Sums | None, b: _Sums) -> _Sums:
     """Chan et al.'s update of the pooled moments and plain sums of the rest, in order.
 
-    The bootstrap's sums of ``a`` (the running total, which the caller owns) are added to in
-    place: a resamples x terms copy per merge would be most of a chunk's memory."""
+    The bootstrap's sums of ``a`` (the running total) are added to in place: a resamples x
+    terms copy per merge would be most of a chunk's memory. The total starts as a copy of the
+    first sums, so the sums a task returned (an executor may still hold them) never change."""
     if a is None:
-        return b
+        if b.boot is None or b.boot_weight is None:
+            return b
+        return replace(b, boot=b.boot.copy(), boot_weight=b.boot_weight.copy())
     n = a.count + b.count
     delta = b.mean - a.mean
     boot = boot_weight = None
