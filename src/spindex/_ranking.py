@@ -100,8 +100,6 @@ def _ranks_in_order(sorted_key: FloatArray, tolerance: FloatArray, out: np.ndarr
     """The ranks of sorted keys, written into ``out`` (integers, same shape): 1 = first,
     ties share the best rank, 0 for a missing score (key inf)."""
     n = sorted_key.shape[1]
-    if n == 0:
-        return
     position = np.arange(1, n + 1, dtype=out.dtype)
     with np.errstate(invalid="ignore"):
         gap = np.subtract(sorted_key[:, 1:], sorted_key[:, :-1])
