@@ -183,14 +183,20 @@ def test_engine_and_scoring_agree_on_exact_ties() -> None:
     assert ua.mean_rank_shift == 0
 
 
-def test_alternatives_with_the_same_label_get_numbered_labels() -> None:
-    """Two lambdas (or two equal method objects) label alike; the inputs table numbers the
-    second instead of failing on duplicate categories."""
+def _two_pillars(units: int, seed: int) -> tuple[sp.Framework, pd.DataFrame]:
+    """Two pillars of two indicators, and random data in [1, 2) for ``units`` units."""
     fw = sp.Framework.from_dict({"nodes": {
         "I": {}, "P": {"parent": "I"}, "Q": {"parent": "I"}, "a": {"parent": "P"},
         "b": {"parent": "P"}, "c": {"parent": "Q"}, "d": {"parent": "Q"}}})
-    data = pd.DataFrame(np.random.default_rng(0).random((8, 4)) + 1, columns=list("abcd"),
-                        index=[f"u{i}" for i in range(8)])
+    data = pd.DataFrame(np.random.default_rng(seed).random((units, 4)) + 1,
+                        columns=list("abcd"), index=[f"u{i}" for i in range(units)])
+    return fw, data
+
+
+def test_alternatives_with_the_same_label_get_numbered_labels() -> None:
+    """Two lambdas (or two equal method objects) label alike; the inputs table numbers the
+    second instead of failing on duplicate categories."""
+    fw, data = _two_pillars(units=8, seed=0)
     ua = sp.uncertainty(sp.CompositeIndex(fw), data, weights=0.2, n=64, seed=0,
                         treat=[lambda x: x, lambda x: np.log(x)])
     assert list(ua.inputs["treat"].cat.categories) == ["<lambda>", "<lambda> #2"]
@@ -200,11 +206,7 @@ def test_alternatives_with_the_same_label_get_numbered_labels() -> None:
 def test_a_switch_with_one_alternative_draws_nothing() -> None:
     """Adding a switch with a single alternative (here before another switch) leaves every
     draw and every statistic as they were."""
-    fw = sp.Framework.from_dict({"nodes": {
-        "I": {}, "P": {"parent": "I"}, "Q": {"parent": "I"}, "a": {"parent": "P"},
-        "b": {"parent": "P"}, "c": {"parent": "Q"}, "d": {"parent": "Q"}}})
-    data = pd.DataFrame(np.random.default_rng(1).random((9, 4)) + 1, columns=list("abcd"),
-                        index=[f"u{i}" for i in range(9)])
+    fw, data = _two_pillars(units=9, seed=1)
     model = sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100))
     base = sp.uncertainty(model, data, weights=0.2, n=256, seed=5,
                           aggregate=["arithmetic", "geometric"])
