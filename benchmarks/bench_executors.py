@@ -14,10 +14,11 @@ long-lived pool or cluster pays that once. ``bench_worker_cpu.py`` isolates the 
 worker process by kind.
 
 Configurations: one process; ``ProcessPoolExecutor(1)`` and ``(2)``; a dask ``LocalCluster``
-of 1 and 2 processes with one thread each, started with ``MALLOC_TOP_PAD_=32 MiB`` as
-docs/scale.md advises, and one of 2 processes "as started" (dask's nanny sets
-``MALLOC_TRIM_THRESHOLD_=65536``, which makes glibc hand every chunk-sized temporary back to
-the system and fault it in afresh: about 1.5x the CPU per block).
+of 1 and 2 processes with one thread each, as dask starts them; and one of 2 processes with
+spindex's heap pad turned off (``MALLOC_TOP_PAD_=131072``, glibc's default, in the workers'
+environment): dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536``, which without the pad makes
+glibc hand every chunk-sized temporary back to the system and fault it in afresh
+(``spindex.analysis._heap``).
 
 Run: ``python benchmarks/bench_executors.py`` (about a minute; ``--runs`` to change n: at the
 default 200,000 a UA run takes 0.4 s, where per-block costs weigh; ``--runs 600000`` shows
@@ -39,9 +40,8 @@ import pandas as pd
 
 import spindex as sp
 
-#: What docs/scale.md advises for dask workers: glibc keeps 32 MiB at the top of the heap when
-#: it trims, so the chunk-sized temporaries are not page-faulted afresh in every chunk.
-TOP_PAD = 32 * 1024**2
+#: glibc's default top pad: set in a worker's environment, it turns spindex's heap pad off.
+GLIBC_TOP_PAD = 128 * 1024
 
 
 def setup() -> tuple[sp.CompositeIndex, pd.DataFrame]:
@@ -71,11 +71,12 @@ def _pool(workers: int) -> Iterator[tuple[Executor, Callable[[], list[int]]]]:
 
 
 @contextmanager
-def _dask(workers: int, pad: bool) -> Iterator[tuple[Executor, Callable[[], list[int]]]]:
+def _dask(workers: int, pad: bool = True) -> Iterator[tuple[Executor, Callable[[], list[int]]]]:
     import dask
     import distributed
 
-    environ = {"distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_": TOP_PAD} if pad else {}
+    environ = ({} if pad else
+               {"distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_": GLIBC_TOP_PAD})
     with dask.config.set(environ), \
             distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                      dashboard_address=None) as cluster, \
@@ -117,9 +118,9 @@ def main() -> None:
         print("dask.distributed is not installed: dask rows skipped")
     else:
         configs += [
-            ("dask LocalCluster(2), as started", lambda: _dask(2, False), 16_384),
-            ("dask LocalCluster(1)", lambda: _dask(1, True), 16_384),
-            ("dask LocalCluster(2)", lambda: _dask(2, True), 16_384),
+            ("dask LocalCluster(1)", lambda: _dask(1), 16_384),
+            ("dask LocalCluster(2)", lambda: _dask(2), 16_384),
+            ("dask LocalCluster(2), heap pad off", lambda: _dask(2, pad=False), 16_384),
         ]
     base_u, base_s = run(None, 16_384)
     wall: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in configs}

@@ -9,10 +9,10 @@ the worker's own code costs, whatever else the machine runs.
 
 Kinds: this process; a ``ProcessPoolExecutor`` worker (forked: this process's environment);
 a dask ``LocalCluster`` worker as dask starts it (its nanny sets
-``MALLOC_TRIM_THRESHOLD_=65536``: glibc then gives every freed chunk-sized temporary back to
-the system, and the next chunk faults its pages in again); and a dask worker started with
-``MALLOC_TOP_PAD_`` = 32 MiB as docs/scale.md advises (glibc keeps that much at the top of
-the heap when it trims).
+``MALLOC_TRIM_THRESHOLD_=65536``; spindex then pads the heap while a block runs, see
+``spindex.analysis._heap``); and a dask worker with that pad turned off
+(``MALLOC_TOP_PAD_=131072``, glibc's default, in its environment: glibc then gives every freed
+chunk-sized temporary back to the system, and the next chunk faults its pages in again).
 
 Run: ``python benchmarks/bench_worker_cpu.py`` (about 30 s).
 """
@@ -25,7 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import spindex as sp
 
-TOP_PAD = 32 * 1024**2
+#: glibc's default top pad: set in a worker's environment, it turns spindex's heap pad off.
+GLIBC_TOP_PAD = 128 * 1024
 
 
 def _analysis(runs: int) -> float:
@@ -62,8 +63,8 @@ def main() -> None:
     else:
         for name, environ in (
             ("dask worker, as started", {}),
-            ("dask worker, MALLOC_TOP_PAD_=32 MiB",
-             {"distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_": TOP_PAD}),
+            ("dask worker, heap pad off",
+             {"distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_": GLIBC_TOP_PAD}),
         ):
             with dask.config.set(environ), \
                     distributed.LocalCluster(n_workers=1, threads_per_worker=1,

@@ -134,7 +134,7 @@ def test_dask_scatters_the_task_once_and_gives_the_same_bits(asem_framework, ase
     pd.testing.assert_series_equal(remote.rank_shift, local.rank_shift, check_exact=True)
     pd.testing.assert_frame_equal(sobol_remote.total_order_score,
                                   sobol_local.total_order_score, check_exact=True)
-    assert seen and all(fn is _engine._call_block for fn, _ in seen)
+    assert seen and all(fn is _engine.run_block for fn, _ in seen)
     # Every block refers to the scattered copy: a future, not the model.
     assert all(type(args[0]).__name__ == "Future" for _, args in seen)
     assert all(len(repr(args[1])) < 200 for _, args in seen)

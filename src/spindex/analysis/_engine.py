@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from spindex._ranking import rank_rows, sorted_ranks
+from spindex.analysis._heap import padded_heap
 from spindex.analysis._runs import (
     check_executor,
     check_picklable,
@@ -61,6 +62,7 @@ __all__ = [
     "chunk_generator",
     "map_chunks",
     "rank_rows",
+    "run_block",
     "sorted_ranks",
 ]
 
@@ -129,13 +131,19 @@ class _Shipped:
                 task = pickle.load(fh)
             _WORKER_TASKS.clear()
             _WORKER_TASKS[self.token] = task
+        return run_block(task, block)
+
+
+def run_block(task: Callable[[Sequence[tuple[int, int, int]]], R],
+              block: Sequence[tuple[int, int, int]]) -> R:
+    """Run one block of ``task`` here: in this process, a pool worker or a dask worker.
+
+    The heap is padded while it runs where the process's allocator thresholds were fixed
+    (dask's workers): see :mod:`spindex.analysis._heap`. ``task`` is the task itself, on a
+    dask worker the scattered copy of it.
+    """
+    with padded_heap():
         return task(block)
-
-
-def _call_block(task: Callable[[Sequence[tuple[int, int, int]]], Any],
-                block: Sequence[tuple[int, int, int]]) -> Any:
-    """Run one block on a dask worker, ``task`` being the scattered copy of the task."""
-    return task(block)
 
 
 def blocks_in_flight(executor: Executor | None) -> int:
@@ -190,7 +198,7 @@ def _shipping(
         copy = client.scatter(task, broadcast=True, hash=False)
 
         def submit_dask(block: Sequence[tuple[int, int, int]]) -> Future[list[R]]:
-            return executor.submit(_call_block, copy, block, pure=False)  # type: ignore[call-arg]
+            return executor.submit(run_block, copy, block, pure=False)  # type: ignore[arg-type]
 
         def release() -> None:
             client.cancel([copy])
@@ -212,7 +220,7 @@ def _shipping(
         return submit_shipped, remove
 
     def submit_plain(block: Sequence[tuple[int, int, int]]) -> Future[list[R]]:
-        return executor.submit(task, block)
+        return executor.submit(run_block, task, block)
 
     return submit_plain, lambda: None
 
@@ -262,7 +270,7 @@ def map_chunks(
     blocks = _block_chunks(n, block_size)
     if executor is None:
         for block in blocks:
-            yield from task(block)
+            yield from run_block(task, block)
         return
     check_executor(executor, owner)
     payload = check_picklable(task, executor, owner)
