@@ -29,9 +29,13 @@ TIE_FLOOR = 2.0**-46
 def _tolerance(s: FloatArray, scale: ArrayLike | None) -> FloatArray:
     """Per row, the largest gap between two scores that still counts as a tie."""
     # fmax/fmin skip missing scores without a masked copy; a row with none observed gives
-    # NaN, which the comparisons below turn into a zero tolerance.
-    hi = np.fmax.reduce(s, axis=1)
-    lo = np.fmin.reduce(s, axis=1)
+    # NaN, which the comparisons below turn into a zero tolerance; so does a row of no
+    # scores at all (the reductions have no identity to start from).
+    if s.shape[1] == 0:
+        hi = lo = np.full(s.shape[0], np.nan)
+    else:
+        hi = np.fmax.reduce(s, axis=1)
+        lo = np.fmin.reduce(s, axis=1)
     with np.errstate(invalid="ignore"):
         spread = np.where(hi >= lo, hi - lo, 0.0)
         magnitude = np.where(hi >= lo, np.maximum(np.abs(hi), np.abs(lo)), 0.0)
@@ -100,6 +104,8 @@ def _ranks_in_order(sorted_key: FloatArray, tolerance: FloatArray, out: np.ndarr
     """The ranks of sorted keys, written into ``out`` (integers, same shape): 1 = first,
     ties share the best rank, 0 for a missing score (key inf)."""
     n = sorted_key.shape[1]
+    if n == 0:  # rows of no units: nothing to rank
+        return
     position = np.arange(1, n + 1, dtype=out.dtype)
     with np.errstate(invalid="ignore"):
         gap = np.subtract(sorted_key[:, 1:], sorted_key[:, :-1])
