@@ -262,3 +262,36 @@ def test_a_sink_of_an_array_compares_by_identity() -> None:
     records = np.zeros(3, dtype=[("R_S", "f8")])
     sink = sp.RunSink(records)
     assert sink == sink and sink != sp.RunSink(records.copy())
+
+
+def test_sink_units_are_matched_by_label_not_by_text() -> None:
+    data = DATA.set_axis(range(12))  # integer unit labels
+    with pytest.raises(ParameterError, match=r"'1' \(str\).*1 \(int\)|1 \(int\).*'1' \(str\)"):
+        sp.uncertainty(MODEL, data, sink=sp.RunSink(np.zeros(1), units=["1"]), weights=0.4,
+                       n=10, seed=1)
+    runs = np.zeros(10, dtype=sp.RunSink.dtype(MODEL, data, units=[1], weights=0.4))
+    result = sp.uncertainty(MODEL, data, sink=sp.RunSink(runs, units=[1]), weights=0.4,
+                            n=10, seed=1, keep_runs=True)
+    np.testing.assert_array_equal(runs["score:1"], result.runs_scores[1].to_numpy(),
+                                  strict=True)
+
+
+def test_a_file_that_appears_during_the_run_is_not_replaced(tmp_path) -> None:
+    from spindex.analysis.sinks import SinkWriter
+
+    path = tmp_path / "runs.npy"
+    dtype = np.dtype([("R_S", np.float64)])
+    writer = SinkWriter(sp.RunSink(path), 4, dtype, "uncertainty")
+    writer.write(0, np.array([(1.0,), (2.0,), (3.0,), (4.0,)], dtype=dtype))
+    path.write_bytes(b"someone else's")
+    with pytest.raises(ParameterError, match="created while the analysis ran") as caught:
+        writer.finish()
+    assert path.read_bytes() == b"someone else's"
+    kept = [p for p in tmp_path.iterdir() if p.name.endswith(".partial.npy")]
+    assert len(kept) == 1 and str(kept[0]) in str(caught.value)
+    np.testing.assert_array_equal(np.load(kept[0])["R_S"], [1.0, 2.0, 3.0, 4.0])
+    # With overwrite=True the run's records take the path.
+    writer = SinkWriter(sp.RunSink(path, overwrite=True), 1, dtype, "uncertainty")
+    writer.write(0, np.array([(5.0,)], dtype=dtype))
+    writer.finish()
+    np.testing.assert_array_equal(np.load(path)["R_S"], [5.0])

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from spindex.analysis._runs import _shown
 from spindex.errors import ParameterError, ParameterTypeError
@@ -216,16 +217,39 @@ def as_sink(sink: Any) -> RunSink | None:
     return RunSink(sink)
 
 
+def sink_unit_positions(sink: RunSink, units: Iterable[Hashable], owner: str) -> np.ndarray:
+    """Positions in ``units`` of the sink's units, matched by label (1 is not "1").
+
+    Raises
+    ------
+    ParameterError
+        If a sink unit is not among ``units``; the message says when only its text matches
+        (a number given as text, or the other way round).
+    """
+    index = pd.Index(list(units))
+    positions = []
+    for u in sink.units:
+        try:
+            at = index.get_loc(u)
+        except (KeyError, TypeError):
+            at = None
+        if not isinstance(at, (int, np.integer)):
+            alike = [v for v in index if str(v) == str(u)]
+            hint = (f" The data have {alike[0]!r} ({type(alike[0]).__name__}), the sink names "
+                    f"{u!r} ({type(u).__name__}): write the label as the data's index has it."
+                    if alike else " Give labels of the data's index.")
+            raise ParameterError(
+                f"The 'units' of the sink of {owner} name {u!r}, which is not a unit of the "
+                f"data (after screening).{hint}"
+            )
+        positions.append(int(at))
+    return np.array(positions, dtype=np.int64)
+
+
 def check_sink(sink: RunSink, n: int, dtype: np.dtype, units: Iterable[Hashable],
                owner: str) -> None:
     """Refuse, before any run, a sink that cannot take the records of ``n`` runs."""
-    known = {str(u) for u in units}
-    for u in sink.units:
-        if str(u) not in known:
-            raise ParameterError(
-                f"The 'units' of the sink of {owner} name {u!r}, which is not a unit of the "
-                "data (after screening). Give labels of the data's index."
-            )
+    sink_unit_positions(sink, units, owner)
     target = sink.target
     if _is_path(target):
         path = os.path.abspath(os.fspath(target))
@@ -283,6 +307,8 @@ class SinkWriter:
     def __init__(self, sink: RunSink, n: int, dtype: np.dtype, owner: str) -> None:
         self._final: str | None = None
         self._temp: str | None = None
+        self._overwrite = bool(sink.overwrite)
+        self._owner = owner
         if _is_path(sink.target):
             final = os.path.abspath(os.fspath(sink.target))
             # Written beside the final file and renamed at the end: a failed run never
@@ -314,8 +340,31 @@ class SinkWriter:
             return
         self._array.flush()
         del self._array
-        os.replace(self._temp, self._final)
+        temp, final = self._temp, self._final
+        if self._overwrite:
+            os.replace(temp, final)
+            self._temp = None
+            return
+        # Checked before the run, but a file may have appeared there since: a hard link
+        # refuses to replace it (where links are not supported, an existence check does).
+        try:
+            os.link(temp, final)
+        except FileExistsError:
+            clash = True
+        except OSError:
+            clash = os.path.exists(final)
+            if not clash:
+                os.replace(temp, final)
+        else:
+            clash = False
+            os.unlink(temp)
         self._temp = None
+        if clash:
+            raise ParameterError(
+                f"The 'sink' of {self._owner} is {final!r}, a file created while the analysis "
+                f"ran: it was left as it is, and the records of this run are in {temp!r}. "
+                "Rename that file, or pass overwrite=True to replace the other one."
+            )
 
     def abort(self) -> None:
         """Remove the temporary file of a run that did not finish."""

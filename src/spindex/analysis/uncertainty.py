@@ -33,7 +33,14 @@ from spindex.analysis._runs import (
 from spindex.analysis._variants import SwitchSet
 from spindex.analysis.discrete import DiscreteInput
 from spindex.analysis.sampling import WeightSampler, as_sampler
-from spindex.analysis.sinks import RunSink, SinkWriter, as_sink, check_sink, record_dtype
+from spindex.analysis.sinks import (
+    RunSink,
+    SinkWriter,
+    as_sink,
+    check_sink,
+    record_dtype,
+    sink_unit_positions,
+)
 from spindex.errors import ParameterError, SpindexTypeError, SpindexWarning
 from spindex.model import CompositeIndex
 
@@ -592,8 +599,7 @@ def uncertainty(
     if run_sink is not None and records is not None:
         # Screening may have dropped a unit the data has: checked again on the scored units.
         check_sink(run_sink, n, records, compiled.units, owner)
-        where = {str(u): i for i, u in enumerate(compiled.units)}
-        unit_cols = np.array([where[str(u)] for u in run_sink.units], dtype=np.int64)
+        unit_cols = sink_unit_positions(run_sink, compiled.units, owner)
     task = _Task(
         compiled=compiled, switches=switch_set, sampler=sampler,
         varying_cols=np.array([compiled.position(c) for c in varying], dtype=np.int64),
