@@ -282,25 +282,29 @@ def indicator_data(
     shared = np.frombuffer(draw(_bytes(n + 1)), dtype=np.uint8)
     follow = int(shared[0]) % 3
     common = np.argsort(shared[1:], kind="stable")
-    columns = {}
-    complete = {}
-    for code in framework.indicators:
+    codes = framework.indicators
+    complete = np.empty((n, len(codes)))
+    values = np.empty((n, len(codes)))
+    for j in range(len(codes)):
         eighths, scale, gap_byte, order = _column(draw(column), n, low, kinds, common, follow)
         col = eighths / 8.0 * (scale if edge_cases else 1.0)
-        complete[code] = col
+        complete[:, j] = values[:, j] = col
         if missing:
             trial = col.copy()
             trial[order[: _gap_count(gap_byte, most)]] = np.nan
-            kept = set(trial[~np.isnan(trial)])
-            if len(kept) >= 2 or (constant and len(kept) >= 1 and len(set(col)) == 1):
-                col = trial
-        columns[code] = col
-    table = pd.DataFrame(columns, index=[f"u{i}" for i in range(n)])
+            kept = np.unique(trial[~np.isnan(trial)]).size
+            if kept >= 2 or (constant and kept >= 1 and np.unique(col).size == 1):
+                values[:, j] = trial
     # A unit with no observed value at all is an input error, not a case to generate.
-    empty = table.isna().all(axis=1).to_numpy()
-    first = framework.indicators[0]
-    table.loc[empty, first] = complete[first][empty]
-    return table
+    empty = np.isnan(values).all(axis=1)
+    values[empty, 0] = complete[empty, 0]
+    return pd.DataFrame(values, index=_units(n), columns=pd.Index(codes))
+
+
+@cache
+def _units(n: int) -> pd.Index:
+    """The index of a table of ``n`` units (an Index is immutable: one per size will do)."""
+    return pd.Index([f"u{i}" for i in range(n)])
 
 
 @st.composite

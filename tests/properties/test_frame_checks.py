@@ -21,11 +21,11 @@ def _changes(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     value = frame.copy()
     value.iloc[0, 0] = value.iloc[0, 0] + 1
     missing = frame.copy()
-    missing.iloc[2, 1] = np.nan if frame.dtypes.iloc[1] == float else pd.NA
+    missing.iloc[2, 1] = np.nan if frame.dtypes.iloc[1] == np.float64 else pd.NA
     found = frame.copy()
     found.iloc[1, 0] = 1
     renamed = frame.rename_axis(index=["unit", "period"])
-    dtype = frame.astype("float32") if frame.dtypes.iloc[0] == float else frame.astype(float)
+    dtype = frame.astype("float32") if frame.dtypes.iloc[0] == np.float64 else frame.astype(float)
     return {"value": value, "missing": missing, "found": found, "index name": renamed,
             "dtype": dtype, "column order": frame[["y", "x"]], "row order": frame.iloc[::-1],
             "columns": frame.rename(columns={"y": "z"}), "fewer rows": frame.iloc[:3]}
