@@ -51,9 +51,12 @@ def _runs_long(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Long tests first, then the rest in their usual order (a stable sort).
 
-    pytest-xdist hands tests out in this order: long ones sent first are shared between the
-    workers while hundreds of short ones remain to even out the load, instead of one worker
-    ending the run alone on a 300-example property. The order does not change any outcome
-    (the ``ci`` profile is derandomised and keeps no example database).
+    ``make pytest`` runs pytest-xdist with ``--dist worksteal``: each worker starts on its half
+    of this order, and a worker that runs out steals the second half of the other's queue.
+    Long tests first means they run early, while hundreds of short ones remain to even out
+    the load, instead of one worker ending the run alone on a 300-example property. (Under
+    xdist's default ``--dist load`` the first worker's first batch, a quarter of its share,
+    would hold every long test, and no other worker could take them.) The order does not
+    change any outcome (the ``ci`` profile is derandomised and keeps no example database).
     """
     items.sort(key=lambda item: not _runs_long(item))

@@ -58,8 +58,8 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import nnls
 
+# SciPy is imported in the functions that use it, so that `import spindex` stays cheap.
 from spindex.analysis.infer_weights import _lad
 from spindex.errors import DataError, MissingDependencyError, SpindexTypeError
 from spindex.framework import Framework
@@ -320,6 +320,7 @@ def _dimensions_from_values(code: str, names: list[str], table: pd.DataFrame) ->
     dimensions that deviate on a few rows (Soft: 0.027 points of up to 3000 in 2021, 1 % in
     2016); the variables of the editions 2015-2021 miss by 12 % or more.
     """
+    from scipy.optimize import nnls
     rows = table.notna().all(axis=1)
     if rows.sum() < len(names):
         raise DataError(
@@ -343,6 +344,7 @@ def _dimensions_from_values(code: str, names: list[str], table: pd.DataFrame) ->
 def _membership(code: str, variables: list[str], dims: list[str], X: pd.DataFrame,
                 Y: pd.DataFrame, source: str) -> dict[str, list[str]]:
     """Assign each variable to one dimension from a fit of Y (dimensions) on X (variables)."""
+    from scipy.optimize import nnls
     rows = X.notna().all(axis=1) & Y.notna().all(axis=1)
     if rows.sum() < len(variables):
         raise DataError(

@@ -47,8 +47,9 @@ def test_estimators_equal_scipy_on_the_same_samples(asem_framework, asem_data) -
         weights = {c[2:]: asem_framework.node(c[2:]).weight * (1 + 0.3 * (2 * row[c] - 1))
                    for c in design.columns if c.startswith("w:")}
         aggregate = "arithmetic" if row["aggregate"] < 0.5 else "geometric"
-        scored = model.with_weights(weights).score(asem_data)
-        other = sp.CompositeIndex(scored.model.framework, normalize=sp.MinMax(1, 100),
+        # One scoring per row: the reweighted framework is built without scoring the model.
+        other = sp.CompositeIndex(asem_framework.with_weights(weights),
+                                  normalize=sp.MinMax(1, 100),
                                   aggregate=aggregate).score(asem_data)
         scores[i] = other.index.to_numpy()
     Y = scores.T

@@ -38,8 +38,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+# SciPy is imported in the functions that use it, so that `import spindex` stays cheap.
 from spindex._values import real_column
 from spindex.errors import DataError, FrameworkError, MethodError, ParameterError, SpindexTypeError
 from spindex.framework import Framework
@@ -82,6 +82,7 @@ def _check_method(method: str) -> None:
 
 def _t_pvalue(r: FloatArray, n: FloatArray) -> FloatArray:
     """Two-sided p-value of a correlation from Student's t with n - 2 degrees of freedom."""
+    from scipy import stats
     df = n - 2
     with np.errstate(invalid="ignore", divide="ignore"):
         t = r * np.sqrt(df / ((1.0 - r) * (1.0 + r)))
@@ -91,6 +92,7 @@ def _t_pvalue(r: FloatArray, n: FloatArray) -> FloatArray:
 
 
 def _spearman(X: FloatArray, Y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    from scipy import stats
     mx, my = ~np.isnan(X), ~np.isnan(Y)
     p, q = X.shape[1], Y.shape[1]
     r = np.full((p, q), np.nan)
@@ -106,6 +108,7 @@ def _spearman(X: FloatArray, Y: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 def _kendall(X: FloatArray, Y: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    from scipy import stats
     mx, my = ~np.isnan(X), ~np.isnan(Y)
     p, q = X.shape[1], Y.shape[1]
     r = np.full((p, q), np.nan)

@@ -37,8 +37,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog, minimize, nnls
 
+# SciPy is imported in the functions that use it, so that `import spindex` stays cheap.
 from spindex._ranking import rank_rows
 from spindex.analysis.dominance import _check_units
 from spindex.analysis.rank_bounds import _linear_fit, _Space, _weight_setting
@@ -75,6 +75,7 @@ def _equalities(space: _Space) -> FloatArray:
 def _linear_norm(space: _Space, g: FloatArray, s0: FloatArray, norm: str
                  ) -> FloatArray | None:
     """Nearest shares in L1 (``t_j >= |s_j - s0_j|``) or max norm (``tau >= |s_j - s0_j|``)."""
+    from scipy.optimize import linprog
     k = len(s0)
     G, h = _inequalities(space, g)
     E = _equalities(space)
@@ -103,6 +104,7 @@ def _kkt_projection(s0: FloatArray, E: FloatArray, G: FloatArray, h: FloatArray,
     inequalities, with ``s0 - s = E' mu + G_active' nu``; active sets are often degenerate
     (ties in the data), so the multipliers are found by non-negative least squares rather
     than read off one basis."""
+    from scipy.optimize import nnls
     M = np.vstack([E, G[active]])
     rhs = np.concatenate([np.ones(len(E)), h[active]])
     nu, *_ = np.linalg.lstsq(M @ M.T, M @ s0 - rhs, rcond=None)
@@ -120,6 +122,7 @@ def _kkt_projection(s0: FloatArray, E: FloatArray, G: FloatArray, h: FloatArray,
 
 def _euclidean(space: _Space, g: FloatArray, s0: FloatArray) -> tuple[FloatArray | None, bool]:
     """Nearest shares in L2, and whether the KKT certificate holds."""
+    from scipy.optimize import minimize
     G, h = _inequalities(space, g)
     E = _equalities(space)
     scale = max(float(np.abs(g).max()), 1e-300)

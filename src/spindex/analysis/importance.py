@@ -59,14 +59,11 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 from numpy.typing import NDArray
-from scipy.interpolate import BSpline
-from scipy.optimize import OptimizeResult, minimize
 
 from spindex._ranking import tie_tolerance
 from spindex.errors import (
@@ -82,6 +79,11 @@ from spindex.model import CompositeIndex
 
 from ._engine import CompiledModel
 from ._runs import check_model
+
+# SciPy is imported inside the functions that use it: `import spindex` (and so each CLI
+# process) then costs no SciPy import, of which scipy.stats alone takes about 0.7 s.
+if TYPE_CHECKING:
+    from scipy.optimize import OptimizeResult
 
 __all__ = [
     "ImportanceResult",
@@ -259,6 +261,8 @@ def _gcv(rss: FloatArray, edf: FloatArray, n: FloatArray | float) -> FloatArray:
 
 def _pspline_basis(x: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Z = B V and the eigenvalues a of the Demmler-Reinsch form (see :class:`_PSpline`)."""
+    import scipy.linalg
+    from scipy.interpolate import BSpline
     u = _unit_interval(x)
     n_unique = np.unique(u).size
     segments = 1 + min(n_unique // 4, 35)
@@ -1042,6 +1046,7 @@ def optimize_weights(
     True
     >>> rescored = model.with_weights(opt.weights).score(data)
     """
+    from scipy.optimize import minimize
     caller = "optimize_weights"
     model = check_model(model, caller)
     measure = _check_choice(measure, "measure", caller, MEASURES)

@@ -34,9 +34,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
-from scipy.optimize import linprog, nnls
 
+# SciPy is imported in the functions that use it, so that `import spindex` stays cheap.
 from spindex.errors import DataError, ParameterError, SpindexTypeError, SpindexWarning
 from spindex.framework import Framework
 
@@ -158,6 +157,7 @@ class InferredWeights:
 # ------------------------------------------------------------------------------ fitting
 def _nnls(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     # Column scaling keeps NNLS well conditioned when children differ by orders of magnitude.
+    from scipy.optimize import nnls
     scale = np.abs(X).max(axis=0)
     scale[scale == 0] = 1.0
     coef, _ = nnls(X / scale, y, maxiter=50 * X.shape[1] + 100)
@@ -170,6 +170,8 @@ def _lad(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     Exact rows pin the weights even when a minority of rows deviate, where least squares
     would spread the deviation over every row.
     """
+    from scipy import sparse
+    from scipy.optimize import linprog
     n, k = X.shape
     scale = np.abs(X).max(axis=0)
     scale[scale == 0] = 1.0
@@ -345,6 +347,7 @@ def infer_weights(
     >>> bool(res.summary.loc["I", "fits"])
     True
     """
+    from scipy import stats
     pub, tol, periods = _check_inputs(framework, data, published, tol, period)
     if method not in _METHODS:
         raise ParameterError(

@@ -52,11 +52,10 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import LinearConstraint, milp
 
 from spindex._ranking import rank_rows
 from spindex.analysis._engine import CompiledModel, chunk_generator, map_chunks
@@ -72,6 +71,11 @@ from spindex.errors import MethodError, ParameterError, SpindexTypeError, Spinde
 from spindex.framework import Framework
 from spindex.methods._base import FloatArray
 from spindex.model import CompositeIndex
+
+# SciPy is imported inside the functions that use it: `import spindex` (and so each CLI
+# process) then costs no SciPy import, of which scipy.stats alone takes about 0.7 s.
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
 
 __all__ = ["RankBounds", "rank_bounds"]
 
@@ -219,6 +223,7 @@ def _space(fw: Framework, sel: _Selection, effective: bool, bounds: Any,
 
 def _constraint_rows(constraints: Any, nodes: tuple[str, ...]) -> list[tuple[FloatArray, float,
                                                                              float]]:
+    from scipy.optimize import LinearConstraint
     if constraints is None:
         return []
     if isinstance(constraints, LinearConstraint) or (
@@ -270,6 +275,7 @@ def _constraint_rows(constraints: Any, nodes: tuple[str, ...]) -> list[tuple[Flo
 
 def _weight_constraints(space: _Space, n_extra: int) -> list[LinearConstraint]:
     """The set ``P`` as constraints on ``[s, z]`` with ``n_extra`` trailing variables."""
+    from scipy.optimize import LinearConstraint
     k = len(space.nodes)
     E = np.zeros((len(space.groups), k + n_extra))
     for r, g in enumerate(space.groups):
@@ -282,6 +288,7 @@ def _weight_constraints(space: _Space, n_extra: int) -> list[LinearConstraint]:
 
 
 def _check_feasible(space: _Space) -> None:
+    from scipy.optimize import milp
     k = len(space.nodes)
     res = milp(np.zeros(k), constraints=_weight_constraints(space, 0),
                bounds=(space.low, space.high))
@@ -450,6 +457,7 @@ def _probes(space: _Space) -> FloatArray:
 
 def _programme(D: FloatArray, c: FloatArray, hi: FloatArray | None, lo: FloatArray | None,
                space: _Space, k: int, *, minimise: bool) -> tuple[int, FloatArray]:
+    from scipy.optimize import LinearConstraint, milp
     m = len(c)
     cons = _weight_constraints(space, m)
     if m:

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
+# SciPy is imported in the functions that use it, so that `import spindex` stays cheap.
 from spindex.analysis._engine import (
     CHUNK,
     CompiledModel,
@@ -89,6 +89,7 @@ def _check_n(n: Any, owner: str) -> int:
 def _design(
     n: Any, dims: Any, seed_seq: np.random.SeedSequence, owner: str
 ) -> tuple[FloatArray, FloatArray]:
+    from scipy.stats import qmc
     n = _check_n(n, owner)
     dims = check_count(dims, "dims", owner)
     # A copy of the sequence: the scrambler spawns from it, which must not change the
@@ -237,6 +238,7 @@ class _Evaluate:
     def base(self, start: int, stop: int) -> tuple[FloatArray, FloatArray]:
         """Rows start..stop of A and B: the same points as slicing the whole design, as the
         scrambled sequence is fast-forwarded to ``start`` (scipy's Sobol.fast_forward)."""
+        from scipy.stats import qmc
         engine = qmc.Sobol(d=2 * self.dims, scramble=True,
                            rng=np.random.default_rng(child_sequence(self.seed)))
         if start:

@@ -45,8 +45,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
-from scipy.linalg import cho_factor, cho_solve
 
+# SciPy is imported in the functions that use it, so that `import spindex` stays cheap.
 from spindex._values import real_array, real_number
 from spindex.errors import (
     DataError,
@@ -450,6 +450,7 @@ class EMEstimate:
 
 def _regression(S_oo: FloatArray, S_om: FloatArray, ridge: float) -> FloatArray:
     """Coefficients ``B = S_mo (S_oo + ridge I)^-1`` of the missing on the observed values."""
+    from scipy.linalg import cho_factor, cho_solve
     K = S_oo + ridge * np.eye(len(S_oo))
     try:
         factor = cho_factor(K, lower=True, check_finite=False)

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal, TypeAlias
 
 import numpy as np
-from scipy.stats import rankdata
 
+# SciPy is imported in the functions that use it, so that `import spindex` stays cheap.
 from spindex._frozen import FrozenMapping
 from spindex._values import keyed_items
 from spindex.errors import DataError, MethodError, ParameterError, SpindexTypeError
@@ -506,6 +506,7 @@ class Scaled(Normalizer):
 
 
 def _min_ranks(A: FloatArray) -> FloatArray:
+    from scipy.stats import rankdata
     return np.asarray(rankdata(A, method="min", axis=0, nan_policy="omit"), dtype=np.float64)
 
 

@@ -55,8 +55,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 import numpy as np
-from scipy import optimize, special
 
+# SciPy is imported in the functions that use it, so that `import spindex` stays cheap.
 from spindex._values import real_array
 from spindex.errors import (
     DataError,
@@ -506,6 +506,7 @@ def _boxcox_mle(z: FloatArray) -> float:
     digits that separate one lambda from the next on data of small relative spread (values
     within a factor 1.5 gave estimates differing by 2e-6 between units of measurement).
     """
+    from scipy import optimize
     logs = np.log(z)
     u = logs - logs.mean()
 
@@ -636,6 +637,7 @@ class BoxCox(_Transform):
         detail : str
             Lambda and the shift used.
         """
+        from scipy import special
         lam = self.estimate(x, label)
         z, how = self.shifted(x, label)
         detail = f"lambda={lam:.4g}" + (f", z = {how}" if how else "")

@@ -31,8 +31,8 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linprog
 
+# SciPy is imported in the functions that use it, so that `import spindex` stays cheap.
 from spindex._values import real_array, real_number
 from spindex.errors import MethodError, ParameterError, SpindexWarning
 from spindex.methods._base import FloatArray
@@ -959,6 +959,7 @@ def benefit_of_the_doubt(
     >>> benefit_of_the_doubt(Y).scores.round(6).tolist()
     [1.0, 0.833333, 1.0, 0.666667]
     """
+    from scipy.optimize import linprog
     Y = _as_matrix(Y, "data", finite=True)
     n, k = Y.shape
     if n == 0 or k == 0:
