@@ -123,3 +123,27 @@ def test_a_dask_like_worker_faults_far_fewer_pages_and_computes_the_same_bits():
     plain, padded = map(int, out.stdout.split())
     # Measured: 45,000 page faults without the pad, 5,000 with it.
     assert padded * 4 < plain, (plain, padded)
+
+
+_SET_AFTER_START = textwrap.dedent("""
+    import os
+    from spindex.analysis import _heap
+
+    calls = []
+    _heap._MALLOPT = lambda param, value: calls.append((param, value)) or 1
+    # What dask's nanny does in the process that spawns workers (a LocalCluster's client):
+    # this process's allocator kept glibc's adaptive defaults.
+    os.environ.update({"MALLOC_TRIM_THRESHOLD_": "65536"})
+    with _heap.padded_heap() as padded:
+        pass
+    print(padded, calls)
+""")
+
+
+@glibc
+def test_a_variable_set_after_the_process_started_is_not_what_glibc_read():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    env.pop("GLIBC_TUNABLES", None)
+    out = subprocess.run([sys.executable, "-c", _SET_AFTER_START], env=env, capture_output=True,
+                         text=True, check=True, timeout=60)
+    assert out.stdout.split() == ["False", "[]"], out.stdout

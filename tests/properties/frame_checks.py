@@ -25,6 +25,10 @@ def assert_same_frame(got: pd.DataFrame, expected: pd.DataFrame, *, rtol: float 
         assert mine.equals(theirs), (mine, theirs)
         assert list(mine.names) == list(theirs.names), (mine.names, theirs.names)
         assert mine.dtype == theirs.dtype, (mine.dtype, theirs.dtype)
+        # A MultiIndex's dtype is object whatever its levels hold; Index.equals compares
+        # values only (2000 == 2000.0), so the levels' dtypes are checked one by one.
+        assert [lv.dtype for lv in getattr(mine, "levels", [])] == [
+            lv.dtype for lv in getattr(theirs, "levels", [])], (mine, theirs)
     assert list(got.dtypes) == list(expected.dtypes), (got.dtypes, expected.dtypes)
     a = got.to_numpy(dtype=float, na_value=np.nan)
     b = expected.to_numpy(dtype=float, na_value=np.nan)

@@ -25,8 +25,11 @@ def _changes(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     found = frame.copy()
     found.iloc[1, 0] = 1
     renamed = frame.rename_axis(index=["unit", "period"])
+    level_dtype = frame.set_axis(frame.index.set_levels(
+        frame.index.levels[1].astype(float), level=1), axis=0)
     dtype = frame.astype("float32") if frame.dtypes.iloc[0] == np.float64 else frame.astype(float)
     return {"value": value, "missing": missing, "found": found, "index name": renamed,
+            "index level dtype": level_dtype,
             "dtype": dtype, "column order": frame[["y", "x"]], "row order": frame.iloc[::-1],
             "columns": frame.rename(columns={"y": "z"}), "fewer rows": frame.iloc[:3]}
 

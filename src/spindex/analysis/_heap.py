@@ -106,6 +106,26 @@ def _glibc_mallopt() -> Callable[[int, int], int] | None:
 _MALLOPT = _glibc_mallopt()
 
 
+def _started_environ() -> Mapping[str, str]:
+    """The environment this process started with, which is what glibc read its settings from.
+
+    ``os.environ`` is not that: a process may set variables after it started, and dask's nanny
+    does (``os.environ.update(pre_spawn_env)`` in the process that spawns the workers, the
+    client's own with a ``LocalCluster``), though its own allocator kept glibc's defaults.
+    ``/proc/self/environ`` keeps the environment as started; without it, ``os.environ``.
+    """
+    try:
+        with open("/proc/self/environ", "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return os.environ
+    pairs = (item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
+    return {os.fsdecode(name): os.fsdecode(value) for name, value in pairs}
+
+
+_STARTED_ENVIRON = _started_environ()
+
+
 def _mmap_threshold(environ: Mapping[str, str]) -> int:
     """The mmap threshold the environment set (glibc's default when it set none)."""
     value = environ.get("MALLOC_MMAP_THRESHOLD_") or _tunables(environ).get(
@@ -127,7 +147,8 @@ def padded_heap(environ: Mapping[str, str] | None = None) -> Iterator[bool]:
     Parameters
     ----------
     environ : mapping, optional
-        The environment to judge by (default ``os.environ``).
+        The environment to judge by (default: the one this process started with, which glibc
+        read, not ``os.environ`` as changed since).
 
     Yields
     ------
@@ -135,7 +156,7 @@ def padded_heap(environ: Mapping[str, str] | None = None) -> Iterator[bool]:
         Whether the heap is padded.
     """
     global _running
-    env = os.environ if environ is None else environ
+    env = _STARTED_ENVIRON if environ is None else environ
     mallopt = _MALLOPT
     if mallopt is None or not heap_thresholds_fixed(env):
         yield False
