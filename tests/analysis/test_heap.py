@@ -147,3 +147,19 @@ def test_a_variable_set_after_the_process_started_is_not_what_glibc_read():
     out = subprocess.run([sys.executable, "-c", _SET_AFTER_START], env=env, capture_output=True,
                          text=True, check=True, timeout=60)
     assert out.stdout.split() == ["False", "[]"], out.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_forked_child_runs_none_of_its_parents_blocks(monkeypatch):
+    monkeypatch.setattr(_heap, "_running", 3)  # a thread of the parent is inside a block
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report its count, and that its lock is free
+        free = _heap._lock.acquire(timeout=5)
+        os.write(write, f"{_heap._running} {free}".encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    assert os.read(read, 100).decode() == "0 True"
+    os.close(read)
+    assert _heap._running == 3  # the parent's own count is untouched

@@ -14,8 +14,9 @@ and whose environment does not choose a top pad itself, spindex asks glibc (``ma
 serve arrays of up to 32 MiB from the heap rather than map them (``M_MMAP_THRESHOLD``) and to
 keep 32 MiB free at the top of the heap when it trims (``M_TOP_PAD``). When the last block
 running in the process ends, both are set back: the threshold to the environment's value (or
-glibc's 128 KiB), the pad to glibc's default (128 KiB), so that the process's next ``free``
-trims the heap as its environment asked. The trim threshold is never touched, no result depends
+glibc's 128 KiB), the pad to glibc's default (128 KiB), so that a later ``free`` reaching
+the top of the heap trims it as its environment asked (memory freed below the top stays with
+the process, as it would without the pad). The trim threshold is never touched, no result depends
 on where memory comes from, and a process with glibc's adaptive defaults (or another C library)
 is left alone, since a ``mallopt`` call would switch its adaptation off for good. To keep a
 worker's allocator exactly as started, set ``MALLOC_TOP_PAD_`` in its environment (131072 is
@@ -53,6 +54,18 @@ _PAD_TUNABLE = "glibc.malloc.top_pad"
 
 _lock = threading.Lock()
 _running = 0  # blocks running now in this process (threads of one worker share the heap)
+
+
+def _forget_blocks_in_child() -> None:
+    """A forked child runs none of its parent's blocks: a count (or a lock) taken over from a
+    thread of the parent would keep its pad for good, or block its first block."""
+    global _lock, _running
+    _lock = threading.Lock()
+    _running = 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_blocks_in_child)
 
 
 def _tunables(environ: Mapping[str, str]) -> dict[str, str]:
