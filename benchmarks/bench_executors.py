@@ -9,7 +9,8 @@ Each configuration is measured ``--repeat`` times (default 3), the configuration
 interleaved so that the load of other work on the machine falls on all of them alike; the
 table gives the least wall time and the least CPU-seconds (this process, which also runs a
 LocalCluster's scheduler and nannies, plus the worker processes). Each executor is started
-alone and warmed (one small run, which imports spindex in the workers) before timing: a
+alone and warmed before timing (a small run of each analysis with a block for every worker:
+the first block a worker runs imports what the analysis needs, SciPy for Sobol): a
 long-lived pool or cluster pays that once. ``bench_worker_cpu.py`` isolates the CPU of one
 worker process by kind.
 
@@ -101,10 +102,11 @@ def main() -> None:
 
     def run(executor: Executor | None, block: int, small: bool = False) -> tuple[Any, Any]:
         u = sp.uncertainty(model, data, executor=executor, block_size=block,
-                           **(ua | {"n": 8192} if small else ua))
+                           **(ua | {"n": 4 * 8192} if small else ua))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", sp.SpindexWarning)
-            s = sp.sobol(model, data, executor=executor, **(so | {"n": 2**9} if small else so))
+            warm = so | {"n": 2**11, "block_size": 2048}
+            s = sp.sobol(model, data, executor=executor, **(warm if small else so))
         return u, s
 
     configs: list[tuple[str, Any, int]] = [
@@ -134,7 +136,7 @@ def main() -> None:
                     executor, pids = None, (lambda: [os.getpid()])
                 else:
                     executor, pids = stack.enter_context(start())
-                    run(executor, 8192, small=True)  # warm: start and import once
+                    run(executor, 8192, small=True)  # warm every worker: start and import once
                 times = []
                 for part in ("ua", "sobol"):
                     c0, t0 = _cpu_seconds(pids()), time.perf_counter()
