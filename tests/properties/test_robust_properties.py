@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import spindex as sp
@@ -29,6 +29,9 @@ def flat(rows: list[list[int]]) -> tuple[sp.CompositeIndex, pd.DataFrame]:
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(tables, st.integers(0, 2**32 - 1))
+# HiGHS stops on the worst-rank programme of u1 and u3 here with "Solve error", with and
+# without presolve (found by the deep profile).
+@example([[0, 0, 6, 0], [1, 0, 5, 4], [1, 5, 5, 1], [2, 0, 0, 0]], 0)
 def test_bounds_contain_every_weighting_and_are_reached(rows: list[list[int]],
                                                         seed: int) -> None:
     model, data = flat(rows)

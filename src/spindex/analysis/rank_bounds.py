@@ -87,6 +87,13 @@ _EPS = 1e-6
 _TIE = 1e-9
 #: Monte Carlo candidates per accepted draw below which the weight set counts as too thin.
 _MIN_ACCEPTANCE = 1e-3
+#: HiGHS (SciPy 1.17) now and then stops on a small degenerate programme with "Solve error"
+#: (status 4), with or without presolve, and solves the same programme with its gap rows
+#: scaled by a power of two: the attempts, in order, as (options, row scale).
+_HIGHS_ATTEMPTS: tuple[tuple[dict[str, Any] | None, float], ...] = (
+    (None, 1.0), ({"presolve": False}, 1.0), (None, 2.0), ({"presolve": False}, 2.0),
+    (None, 0.5), (None, 8.0),
+)
 
 
 # ------------------------------------------------------------------------ the weight set
@@ -459,33 +466,36 @@ def _programme(D: FloatArray, c: FloatArray, hi: FloatArray | None, lo: FloatArr
                space: _Space, k: int, *, minimise: bool) -> tuple[int, FloatArray]:
     from scipy.optimize import LinearConstraint, milp
     m = len(c)
-    cons = _weight_constraints(space, m)
     if m:
         A = np.hstack([D, np.zeros((m, m))])
         if minimise:
             # z_u = 0 forces c_u + D_u s <= 0 (u not above t; a tie is allowed).
             assert hi is not None
             A[:, k:] = -np.diag(hi)
-            cons.append(LinearConstraint(A, -np.inf, -c))
+            gap_lb, gap_ub = np.full(m, -np.inf), -c
         else:
             # z_u = 1 forces c_u + D_u s >= eps (u strictly above t).
             assert lo is not None
             slack = _EPS - lo
             A[:, k:] = -np.diag(slack)
-            cons.append(LinearConstraint(A, _EPS - c - slack, np.inf))
+            gap_lb, gap_ub = _EPS - c - slack, np.full(m, np.inf)
     objective = np.concatenate([np.zeros(k), np.full(m, 1.0 if minimise else -1.0)])
-    problem: dict[str, Any] = {
-        "constraints": cons, "integrality": np.concatenate([np.zeros(k), np.ones(m)]),
-        "bounds": (np.concatenate([space.low, np.zeros(m)]),
-                np.concatenate([space.high, np.ones(m)])),
-    }
-    res = milp(objective, **problem)
-    if res.status == 4:
-        # HiGHS's presolve occasionally fails on small degenerate programmes (many tied
-        # gaps) with a "solve error"; the same programme solves without it.
-        res = milp(objective, **problem, options={"presolve": False})
+    integrality = np.concatenate([np.zeros(k), np.ones(m)])
+    bounds = (np.concatenate([space.low, np.zeros(m)]), np.concatenate([space.high, np.ones(m)]))
+    for options, row_scale in _HIGHS_ATTEMPTS:
+        cons = _weight_constraints(space, m)
+        if m:
+            # A power of two scales the rows without rounding: the same programme.
+            cons.append(LinearConstraint(A * row_scale, gap_lb * row_scale, gap_ub * row_scale))
+        res = milp(objective, constraints=cons, integrality=integrality, bounds=bounds,
+                   options=options)
+        if res.status != 4:
+            break
     if res.status != 0 or res.x is None:
-        raise MethodError(f"The rank programme could not be solved (HiGHS: {res.message}).")
+        raise MethodError(
+            f"The rank programme could not be solved (HiGHS: {res.message}). "
+            'method="monte_carlo" bounds the ranks without it.'
+        )
     s = np.clip(res.x[:k], 0.0, 1.0)
     for g in space.groups:
         s[g] /= s[g].sum()
