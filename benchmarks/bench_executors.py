@@ -19,11 +19,16 @@ of 1 and 2 processes with one thread each, as dask starts them; and one of 2 pro
 spindex's heap pad turned off (``MALLOC_TOP_PAD_=131072``, glibc's default, in the workers'
 environment): dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536``, which without the pad makes
 glibc hand every chunk-sized temporary back to the system and fault it in afresh
-(``spindex.analysis._heap``).
+(``spindex.analysis._heap``); and dask clusters of 1 and 2 processes with dask's own
+monitors relaxed (``RELAXED``: no stack profiler, slower ticks and memory checks), which on
+this 2-core machine share the cores with the workers, the scheduler and the client.
 
-Run: ``python benchmarks/bench_executors.py`` (about a minute; ``--runs`` to change n: at the
-default 200,000 a UA run takes 0.4 s, where per-block costs weigh; ``--runs 600000`` shows
-the workers better).
+Blocks travel to a pool or a cluster in tasks of up to 4 blocks (``_engine._task_groups``):
+a dask task costs the scheduler and the client a few milliseconds of CPU.
+
+Run: ``python benchmarks/bench_executors.py`` (2-3 minutes; ``--runs`` to change n: at the
+default 200,000 a UA run takes 0.6-1.2 s on this machine, where per-analysis costs weigh;
+``--runs 1000000`` shows the workers better).
 """
 
 from __future__ import annotations
@@ -43,6 +48,17 @@ import spindex as sp
 
 #: glibc's default top pad: set in a worker's environment, it turns spindex's heap pad off.
 GLIBC_TOP_PAD = 128 * 1024
+
+#: dask's own monitors, relaxed (docs/scale.md): each worker samples its threads' stacks every
+#: 10 ms for the dashboard's profile, and every process ticks its event loop every 20 ms,
+#: checks memory every 100 ms and the system every 500 ms. An idle LocalCluster(2) takes 0.21
+#: of this machine's 2 cores with the defaults and 0.02 with these.
+RELAXED = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 
 def setup() -> tuple[sp.CompositeIndex, pd.DataFrame]:
@@ -72,19 +88,28 @@ def _pool(workers: int) -> Iterator[tuple[Executor, Callable[[], list[int]]]]:
 
 
 @contextmanager
-def _dask(workers: int, pad: bool = True) -> Iterator[tuple[Executor, Callable[[], list[int]]]]:
+def _dask(workers: int, pad: bool = True, relaxed: bool = False,
+          ) -> Iterator[tuple[Executor, Callable[[], list[int]]]]:
     import dask
     import distributed
 
+    saved = dict(os.environ)
     environ = ({} if pad else
                {"distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_": GLIBC_TOP_PAD})
-    with dask.config.set(environ), \
+    with dask.config.set(environ | (RELAXED if relaxed else {})), \
             distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                      dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         # The scheduler and the nannies of a LocalCluster run in this process.
         pids = list(client.run(os.getpid).values())
-        yield client.get_executor(), lambda: [os.getpid(), *pids]
+        try:
+            yield client.get_executor(), lambda: [os.getpid(), *pids]
+        finally:
+            # A nanny writes its pre-spawn environment into this process's os.environ and
+            # leaves it there: without this, the pad-off row's MALLOC_TOP_PAD_ would turn
+            # the pad off in every cluster started after it.
+            os.environ.clear()
+            os.environ.update(saved)
 
 
 def main() -> None:
@@ -123,6 +148,8 @@ def main() -> None:
             ("dask LocalCluster(1)", lambda: _dask(1), 16_384),
             ("dask LocalCluster(2)", lambda: _dask(2), 16_384),
             ("dask LocalCluster(2), heap pad off", lambda: _dask(2, pad=False), 16_384),
+            ("dask LocalCluster(1), monitors relaxed", lambda: _dask(1, relaxed=True), 16_384),
+            ("dask LocalCluster(2), monitors relaxed", lambda: _dask(2, relaxed=True), 16_384),
         ]
     base_u, base_s = run(None, 16_384)
     wall: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in configs}
@@ -167,15 +194,18 @@ def main() -> None:
         (a, b), (ca, cb) = least[name], least_cpu[name]
         print(f"{name:<40} {a:>6.2f} {one[0] / a:>6.2f} {ca:>7.2f} {b:>8.2f} "
               f"{one[1] / b:>6.2f} {cb:>7.2f}")
-    for kind in ("ProcessPoolExecutor({})", "dask LocalCluster({})"):
+    for kind in ("ProcessPoolExecutor({})", "dask LocalCluster({})",
+                 "dask LocalCluster({}), monitors relaxed"):
         w1, w2 = least.get(kind.format(1)), least.get(kind.format(2))
         if w1 and w2:
             print(f"2 vs 1 worker, {kind.format('n')}: UA {w1[0] / w2[0]:.2f}x, "
                   f"Sobol {w1[1] / w2[1]:.2f}x")
-    pool2, dask2 = least.get("ProcessPoolExecutor(2)"), least.get("dask LocalCluster(2)")
-    if pool2 and dask2:
-        print(f"dask(2) vs ProcessPoolExecutor(2): UA {pool2[0] / dask2[0]:.2f}x, "
-              f"Sobol {pool2[1] / dask2[1]:.2f}x (above 1: dask faster)")
+    pool2 = least.get("ProcessPoolExecutor(2)")
+    for name in ("dask LocalCluster(2)", "dask LocalCluster(2), monitors relaxed"):
+        dask2 = least.get(name)
+        if pool2 and dask2:
+            print(f"{name} vs ProcessPoolExecutor(2): UA {pool2[0] / dask2[0]:.2f}x, "
+                  f"Sobol {pool2[1] / dask2[1]:.2f}x (above 1: dask faster)")
 
 
 if __name__ == "__main__":

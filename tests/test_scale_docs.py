@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -36,3 +37,23 @@ def test_the_cluster_example_names_its_settings() -> None:
         assert needed in block
     pytest.importorskip("distributed")
     compile(block, str(PAGE), "exec")  # valid Python, though it needs a real scheduler
+
+
+def test_the_relaxed_monitors_are_dask_settings_that_exist(monkeypatch) -> None:
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")
+    from dask.utils import parse_timedelta
+
+    (block,) = [b for b in _blocks() if "profile.enabled" in b]
+    asked: list[dict] = []
+    monkeypatch.setattr(dask.config, "set", lambda settings: asked.append(settings))
+    exec(compile(textwrap.dedent(block), str(PAGE), "exec"), {})  # it sits in a list item
+    (settings,) = asked
+    assert len(settings) == 4
+    for key, value in settings.items():
+        default = dask.config.get(key)  # a KeyError is a misspelt or retired setting
+        if isinstance(value, str):
+            # Intervals, each longer than dask's default.
+            assert parse_timedelta(value) > parse_timedelta(default), key
+        else:
+            assert value is False and default is True, key

@@ -1,5 +1,6 @@
-"""Executors receive the model once: per block, a process pool gets a token and a path, a dask
-cluster the future of a scattered copy; the results are the same bits as one process."""
+"""Executors receive the model once: per task (a group of blocks), a process pool gets a token
+and a path, a dask cluster the future of a scattered copy; the results are the same bits as one
+process, however the blocks are grouped."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 import spindex as sp
 from spindex.analysis import _engine
-from spindex.analysis._engine import CHUNK, _Shipped, map_chunks
+from spindex.analysis._engine import CHUNK, _block_chunks, _Shipped, _task_groups, map_chunks
 
 
 class _Counter:
@@ -44,13 +45,14 @@ class _Spy(ProcessPoolExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-def test_a_process_pool_gets_a_token_per_block_and_loads_the_task_once_per_worker() -> None:
+def test_a_process_pool_gets_a_token_per_task_and_loads_the_task_once_per_worker() -> None:
     task = _Counter(500_000)  # 4 MB
     n = 12 * CHUNK
     with _Spy(2) as pool:
         out = list(map_chunks(task, n, block_size=CHUNK, executor=pool))
     assert [c for c, _, _ in out] == list(range(12))
-    assert len(pool.sent) == 12
+    # 12 blocks, 2 workers, 16 in flight: tasks of 2, 2, 1, 1, ... blocks.
+    assert len(pool.sent) == 10
     assert all(isinstance(fn, _Shipped) for fn, _ in pool.sent)
     assert max(size for _, size in pool.sent) < 1_000  # not the 4 MB of the task
     assert len(repr(pool.sent[0][0])) < 40
@@ -91,13 +93,13 @@ def test_a_worker_keeps_only_the_latest_task() -> None:
     first = _Shipped("a" * 32, "/nonexistent")
     _engine._WORKER_TASKS.clear()
     _engine._WORKER_TASKS[first.token] = lambda block: ["cached"]
-    assert first([(0, 0, 1)]) == ["cached"]  # no file read: it is cached
+    assert first([[(0, 0, 1)]]) == ["cached"]  # no file read: it is cached
     path = os.path.join(_tmpdir(), f"spindex-test-{os.getpid()}.pickle")
     with open(path, "wb") as fh:
         pickle.dump(_Counter(3), fh)
     try:
         second = _Shipped("b" * 32, path)
-        second([(5, 0, 1)])
+        second([[(5, 0, 1)]])
         assert list(_engine._WORKER_TASKS) == [second.token]
     finally:
         os.unlink(path)
@@ -134,7 +136,7 @@ def test_dask_scatters_the_task_once_and_gives_the_same_bits(asem_framework, ase
     pd.testing.assert_series_equal(remote.rank_shift, local.rank_shift, check_exact=True)
     pd.testing.assert_frame_equal(sobol_remote.total_order_score,
                                   sobol_local.total_order_score, check_exact=True)
-    assert seen and all(fn is _engine.run_block for fn, _ in seen)
+    assert seen and all(fn is _engine.run_blocks for fn, _ in seen)
     # Every block refers to the scattered copy: a future, not the model.
     assert all(type(args[0]).__name__ == "Future" for _, args in seen)
     assert all(len(repr(args[1])) < 200 for _, args in seen)
@@ -144,9 +146,11 @@ class _CountingThreads(ThreadPoolExecutor):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.submitted = 0
+        self.tasks = 0
 
     def submit(self, fn, /, *args, **kwargs):
-        self.submitted += 1
+        self.submitted += len(args[-1])  # blocks in the task
+        self.tasks += 1
         return super().submit(fn, *args, **kwargs)
 
 
@@ -171,3 +175,34 @@ def test_a_dask_cluster_of_many_threads_gets_two_blocks_per_thread() -> None:
         assert _engine.blocks_in_flight(executor) == 24
         out = list(map_chunks(_Counter(1), 30 * CHUNK, block_size=CHUNK, executor=executor))
     assert [c for c, _, _ in out] == list(range(30))
+
+
+@pytest.mark.parametrize("n_blocks", [1, 2, 13, 62, 611])
+@pytest.mark.parametrize("workers", [0, 1, 2, 7, 64])
+def test_tasks_group_the_blocks_in_order_two_per_worker_and_end_with_single_blocks(
+        n_blocks, workers) -> None:
+    blocks = _block_chunks(n_blocks * CHUNK, CHUNK)
+    window = max(16, 2 * workers)
+    groups = _task_groups(blocks, window, workers)
+    assert [b for g in groups for b in g] == blocks
+    sizes = [len(g) for g in groups]
+    assert max(sizes) <= max(1, window // (2 * max(1, workers)))
+    assert sizes == sorted(sizes, reverse=True)  # shrinking: the workers finish together
+    # The last task of a run is one block; a task never holds more than a quarter of the
+    # blocks left per worker (rounded up).
+    assert sizes[-1] == 1
+    left = n_blocks
+    for size in sizes:
+        assert size <= max(1, -(-left // (4 * max(1, workers))))
+        left -= size
+
+
+def test_grouped_tasks_keep_the_window_of_blocks_and_the_chunk_order() -> None:
+    with _CountingThreads(2) as pool:
+        chunks = map_chunks(_Counter(1), 62 * CHUNK, block_size=CHUNK, executor=pool)
+        first = next(chunks)
+        assert pool.submitted == 16  # blocks, in tasks of 4
+        assert pool.tasks == 4
+        rest = list(chunks)
+    assert [c for c, _, _ in [first, *rest]] == list(range(62))
+    assert pool.tasks == 24  # not 62

@@ -63,6 +63,7 @@ __all__ = [
     "map_chunks",
     "rank_rows",
     "run_block",
+    "run_blocks",
     "sorted_ranks",
 ]
 
@@ -74,6 +75,11 @@ CHUNK = 8192
 #: many, and two per worker (thread) of the executor, so that a cluster of more than 16 workers
 #: is not left idle.
 _WINDOW = 16
+
+#: Guided grouping of blocks into dask tasks: a task takes at most 1/_GUIDED of the blocks
+#: left per worker thread, so tasks shrink towards the end of a run and the workers finish
+#: together (guided self-scheduling, Polychronopoulos & Kuck 1987).
+_GUIDED = 4
 
 R = TypeVar("R")
 
@@ -124,14 +130,14 @@ class _Shipped:
     def __repr__(self) -> str:
         return f"<spindex task {self.token[:12]}>"
 
-    def __call__(self, block: Sequence[tuple[int, int, int]]) -> Any:
+    def __call__(self, blocks: Sequence[Sequence[tuple[int, int, int]]]) -> Any:
         task = _WORKER_TASKS.get(self.token)
         if task is None:
             with open(self.path, "rb") as fh:
                 task = pickle.load(fh)
             _WORKER_TASKS.clear()
             _WORKER_TASKS[self.token] = task
-        return run_block(task, block)
+        return run_blocks(task, blocks)
 
 
 def run_block(task: Callable[[Sequence[tuple[int, int, int]]], R],
@@ -146,6 +152,21 @@ def run_block(task: Callable[[Sequence[tuple[int, int, int]]], R],
         return task(block)
 
 
+def run_blocks(task: Callable[[Sequence[tuple[int, int, int]]], list[R]],
+               blocks: Sequence[Sequence[tuple[int, int, int]]]) -> list[R]:
+    """Run several blocks of ``task`` here, one after the other (one dask task).
+
+    Returns their per-chunk results in chunk order. Each block is computed exactly as
+    :func:`run_block` computes it, so the grouping never changes a bit of the results and
+    the memory of the worker is still that of one block (plus the blocks' small results).
+    """
+    out: list[R] = []
+    with padded_heap():
+        for block in blocks:
+            out.extend(task(block))
+    return out
+
+
 def blocks_in_flight(executor: Executor | None) -> int:
     """How many blocks ``map_chunks`` keeps in flight on ``executor`` (1 without one).
 
@@ -155,15 +176,39 @@ def blocks_in_flight(executor: Executor | None) -> int:
     """
     if executor is None:
         return 1
-    workers = 0
+    return max(_WINDOW, 2 * _workers(executor))
+
+
+def _workers(executor: Executor) -> int:
+    """Worker threads behind ``executor`` (0 when it does not say)."""
     client = _dask_client(executor)
-    if client is not None:
-        with contextlib.suppress(Exception):  # no scheduler answer: the fixed window
-            info = client.scheduler_info()
-            workers = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
-    else:
-        workers = int(getattr(executor, "_max_workers", 0) or 0)
-    return max(_WINDOW, 2 * workers)
+    if client is None:
+        return int(getattr(executor, "_max_workers", 0) or 0)
+    with contextlib.suppress(Exception):  # no scheduler answer: unknown
+        # The threads alone: scheduler_info() would ship every worker's metrics.
+        return sum(int(k) for k in client.nthreads().values())
+    return 0
+
+
+def _task_groups(blocks: list[list[tuple[int, int, int]]], window: int, workers: int,
+                 ) -> list[list[list[tuple[int, int, int]]]]:
+    """Blocks grouped into the tasks of a dask cluster.
+
+    Each task costs a dask scheduler and client a few milliseconds of CPU, against the tens
+    of a block, and on a small machine they share the cores with the workers. Grouping
+    blocks divides that cost while keeping two tasks per worker thread within the ``window``
+    of blocks in flight (so memory is what the window promises), and tasks shrink to one
+    block towards the end so that no worker waits for another.
+    """
+    workers = max(1, workers)
+    largest = max(1, window // (2 * workers))
+    groups = []
+    i = 0
+    while i < len(blocks):
+        size = min(largest, max(1, -(-(len(blocks) - i) // (_GUIDED * workers))))
+        groups.append(blocks[i:i + size])
+        i += size
+    return groups
 
 
 def _dask_client(executor: Executor) -> Any | None:
@@ -175,20 +220,23 @@ def _dask_client(executor: Executor) -> Any | None:
     return getattr(executor, "_client", None)
 
 
+_Block = Sequence[tuple[int, int, int]]
+
+
 def _shipping(
-    task: Callable[[Sequence[tuple[int, int, int]]], list[R]],
+    task: Callable[[_Block], list[R]],
     executor: Executor,
     payload: bytes | None,
-) -> tuple[Callable[[Sequence[tuple[int, int, int]]], Future[list[R]]], Callable[[], None]]:
-    """How to submit a block to ``executor`` so that the task travels to each worker once.
+) -> tuple[Callable[[Sequence[_Block]], Future[list[R]]], Callable[[], None]]:
+    """How to submit a group of blocks to ``executor``, the task travelling to each worker once.
 
     Returns the submit function and the clean-up to run when the analysis ends.
 
     * dask (``client.get_executor()``): the task is scattered to every worker
-      (``broadcast=True``) and each block is submitted with the future of that copy, so a
-      block's graph is a key, a function and its chunk indices: nothing to format or hash.
+      (``broadcast=True``) and each group is submitted with the future of that copy, so a
+      task's graph is a key, a function and its chunk indices: nothing to format or hash.
     * a process pool: the task is written once to a temporary file that each worker loads
-      on first use (keyed by a token); a block carries the token, the path and its chunks.
+      on first use (keyed by a token); a group carries the token, the path and its chunks.
     * anything else (threads, None): the task itself, which costs nothing to pass.
     """
     client = _dask_client(executor)
@@ -197,8 +245,9 @@ def _shipping(
             raise RuntimeError("cannot schedule new futures after shutdown")
         copy = client.scatter(task, broadcast=True, hash=False)
 
-        def submit_dask(block: Sequence[tuple[int, int, int]]) -> Future[list[R]]:
-            return executor.submit(run_block, copy, block, pure=False)  # type: ignore[arg-type]
+        def submit_dask(blocks: Sequence[_Block]) -> Future[list[R]]:
+            return executor.submit(run_blocks, copy, blocks,  # type: ignore[call-arg]
+                                   pure=False)
 
         def release() -> None:
             client.cancel([copy])
@@ -210,8 +259,8 @@ def _shipping(
             fh.write(payload)
         shipped = _Shipped(uuid.uuid4().hex, path)
 
-        def submit_shipped(block: Sequence[tuple[int, int, int]]) -> Future[list[R]]:
-            return executor.submit(shipped, block)
+        def submit_shipped(blocks: Sequence[_Block]) -> Future[list[R]]:
+            return executor.submit(shipped, blocks)
 
         def remove() -> None:
             with contextlib.suppress(OSError):  # already gone: nothing to clean
@@ -219,8 +268,8 @@ def _shipping(
 
         return submit_shipped, remove
 
-    def submit_plain(block: Sequence[tuple[int, int, int]]) -> Future[list[R]]:
-        return executor.submit(run_block, task, block)
+    def submit_plain(blocks: Sequence[_Block]) -> Future[list[R]]:
+        return executor.submit(run_blocks, task, blocks)
 
     return submit_plain, lambda: None
 
@@ -248,8 +297,10 @@ def map_chunks(
         Runs the blocks (for example ``client.get_executor()`` of a dask client); by default
         they run here, one after the other. The task travels to each worker once: a dask
         client scatters it to every worker, a process pool loads it from a temporary file
-        the first time a worker sees it; a block then carries only its chunk indices. At
-        most :func:`blocks_in_flight` blocks are in flight at once.
+        the first time a worker sees it; a task then carries only its chunk indices. At
+        most :func:`blocks_in_flight` blocks are in flight at once, in tasks of one or more
+        blocks (two tasks per worker in that window, one block each towards the end): a
+        block of results is the same whichever task computes it.
     owner : str
         The public function, named in the errors.
 
@@ -279,18 +330,27 @@ def map_chunks(
     except SpindexError:
         raise
     except Exception as exc:
-        raise executor_failure(exc, owner, 0, _runs(blocks[0])) from exc
-    # A bounded window of blocks in flight keeps memory flat in n on any executor.
-    window = blocks_in_flight(executor)
+        raise executor_failure(exc, owner, 0, _runs(blocks[0])) from exc  # nothing sent yet
+    # A bounded window of blocks in flight keeps memory flat in n on any executor; the
+    # blocks travel in groups (one task each), two groups per worker in the window.
+    workers = _workers(executor)
+    window = max(_WINDOW, 2 * workers)  # blocks_in_flight(executor), asked once
+    groups = _task_groups(blocks, window, workers)
+    starts = np.cumsum([0] + [len(g) for g in groups])
     pending: deque[tuple[int, Future[list[R]]]] = deque()
+    in_flight = 0
+
+    def where(i: int) -> tuple[int, str]:
+        group = groups[i]
+        return int(starts[i]), _runs([group[0][0], group[-1][-1]])
 
     def submit(i: int) -> None:
         try:
-            pending.append((i, send(blocks[i])))
+            pending.append((i, send(groups[i])))
         except SpindexError:
             raise
         except Exception as exc:
-            raise executor_failure(exc, owner, i, _runs(blocks[i])) from exc
+            raise executor_failure(exc, owner, *where(i)) from exc
 
     def collect() -> list[R]:
         i, future = pending.popleft()
@@ -299,12 +359,14 @@ def map_chunks(
         except SpindexError:
             raise
         except Exception as exc:
-            raise executor_failure(exc, owner, i, _runs(blocks[i])) from exc
+            raise executor_failure(exc, owner, *where(i)) from exc
 
     try:
-        for i in range(len(blocks)):
+        for i, group in enumerate(groups):
             submit(i)
-            if len(pending) >= window:
+            in_flight += len(group)
+            while in_flight >= window:
+                in_flight -= len(groups[pending[0][0]])
                 yield from collect()
         while pending:
             yield from collect()
