@@ -23,7 +23,8 @@ glibc hand every chunk-sized temporary back to the system and fault it in afresh
 monitors relaxed (``RELAXED``: no stack profiler, slower ticks and memory checks), which on
 this 2-core machine share the cores with the workers, the scheduler and the client.
 
-Blocks travel to a pool or a cluster in tasks of up to 4 blocks (``_engine._task_groups``):
+Blocks travel to a pool or a cluster in tasks of up to 4 blocks once a block has been timed
+(``_engine._group_size``):
 a dask task costs the scheduler and the client a few milliseconds of CPU.
 
 Run: ``python benchmarks/bench_executors.py`` (2-3 minutes; ``--runs`` to change n: at the

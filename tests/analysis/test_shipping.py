@@ -51,8 +51,8 @@ def test_a_process_pool_gets_a_token_per_task_and_loads_the_task_once_per_worker
     with _Spy(2) as pool:
         out = list(map_chunks(task, n, block_size=CHUNK, executor=pool))
     assert [c for c, _, _ in out] == list(range(12))
-    # 12 blocks, 2 workers, 16 in flight: tasks of 2, 2, 1, 1, ... blocks.
-    assert len(pool.sent) == 10
+    # 12 blocks fit the window of 16: all sent before any is measured, one task each.
+    assert len(pool.sent) == 12
     assert all(isinstance(fn, _Shipped) for fn, _ in pool.sent)
     assert max(size for _, size in pool.sent) < 1_000  # not the 4 MB of the task
     assert len(repr(pool.sent[0][0])) < 40
@@ -93,7 +93,7 @@ def test_a_worker_keeps_only_the_latest_task() -> None:
     first = _Shipped("a" * 32, "/nonexistent")
     _engine._WORKER_TASKS.clear()
     _engine._WORKER_TASKS[first.token] = lambda block: ["cached"]
-    assert first([[(0, 0, 1)]]) == ["cached"]  # no file read: it is cached
+    assert first([[(0, 0, 1)]])[1] == ["cached"]  # no file read: it is cached
     path = os.path.join(_tmpdir(), f"spindex-test-{os.getpid()}.pickle")
     with open(path, "wb") as fh:
         pickle.dump(_Counter(3), fh)
@@ -147,10 +147,15 @@ class _CountingThreads(ThreadPoolExecutor):
         super().__init__(*args, **kwargs)
         self.submitted = 0
         self.tasks = 0
+        self.sizes: list[int] = []
+        self.in_flight: list[int] = []
+        self.yielded = 0  # blocks the caller has received (the test counts them)
 
     def submit(self, fn, /, *args, **kwargs):
         self.submitted += len(args[-1])  # blocks in the task
         self.tasks += 1
+        self.sizes.append(len(args[-1]))
+        self.in_flight.append(self.submitted - self.yielded)
         return super().submit(fn, *args, **kwargs)
 
 
@@ -179,17 +184,23 @@ def test_a_dask_cluster_of_many_threads_gets_two_blocks_per_thread() -> None:
 
 @pytest.mark.parametrize("n_blocks", [1, 2, 13, 62, 611])
 @pytest.mark.parametrize("workers", [0, 1, 2, 7, 64])
-def test_tasks_group_the_blocks_in_order_two_per_worker_and_end_with_single_blocks(
-        n_blocks, workers) -> None:
+@pytest.mark.parametrize("seconds", [0.0, 0.01, 0.09, 0.3, 2.0])
+def test_tasks_group_the_blocks_in_order_within_the_window_and_end_with_single_blocks(
+        n_blocks, workers, seconds) -> None:
     blocks = _block_chunks(n_blocks * CHUNK, CHUNK)
     window = max(16, 2 * workers)
-    groups = _task_groups(blocks, window, workers)
+    groups = _task_groups(blocks, window, workers, seconds)
     assert [b for g in groups for b in g] == blocks
     sizes = [len(g) for g in groups]
+    # Two tasks per worker fit the window; a task computes for at most _TASK_SECONDS.
     assert max(sizes) <= max(1, window // (2 * max(1, workers)))
-    assert sizes == sorted(sizes, reverse=True)  # shrinking: the workers finish together
-    # The last task of a run is one block; a task never holds more than a quarter of the
+    assert max(sizes) == 1 or max(sizes) * seconds <= _engine._TASK_SECONDS
+    # Until a task has been measured, one block each: the first window.
+    assert sizes[:min(window, n_blocks)] == [1] * min(window, n_blocks)
+    # Afterwards, shrinking to single blocks: no task holds more than a quarter of the
     # blocks left per worker (rounded up).
+    later = sizes[min(window, n_blocks):]
+    assert later == sorted(later, reverse=True)
     assert sizes[-1] == 1
     left = n_blocks
     for size in sizes:
@@ -197,12 +208,35 @@ def test_tasks_group_the_blocks_in_order_two_per_worker_and_end_with_single_bloc
         left -= size
 
 
+def test_fast_blocks_join_slow_blocks_travel_alone() -> None:
+    blocks = _block_chunks(62 * CHUNK, CHUNK)
+    fast = _task_groups(blocks, 16, 2, 0.09)  # ASEM's 16,384 runs on this machine
+    slow = _task_groups(blocks, 16, 2, 0.3)
+    assert len(fast) == 36 and max(len(g) for g in fast) == 4
+    assert len(slow) == 62
+
+
+class _Timed(_Counter):
+    """A task whose blocks take a fixed time, so that the grouping is known."""
+
+    def __call__(self, block):
+        import time
+
+        time.sleep(0.02 * len(block))
+        return super().__call__(block)
+
+
 def test_grouped_tasks_keep_the_window_of_blocks_and_the_chunk_order() -> None:
     with _CountingThreads(2) as pool:
-        chunks = map_chunks(_Counter(1), 62 * CHUNK, block_size=CHUNK, executor=pool)
+        chunks = map_chunks(_Timed(1), 62 * CHUNK, block_size=CHUNK, executor=pool)
         first = next(chunks)
-        assert pool.submitted == 16  # blocks, in tasks of 4
-        assert pool.tasks == 4
-        rest = list(chunks)
+        pool.yielded += 1
+        assert pool.submitted == 16 and pool.tasks == 16  # nothing measured yet
+        rest = []
+        for item in chunks:  # one chunk per block
+            rest.append(item)
+            pool.yielded += 1
     assert [c for c, _, _ in [first, *rest]] == list(range(62))
-    assert pool.tasks == 24  # not 62
+    assert pool.submitted == 62
+    assert pool.tasks < 62  # measured blocks of 0.02 s join, up to 4 a task
+    assert max(pool.sizes) == 4 and max(pool.in_flight) <= 16

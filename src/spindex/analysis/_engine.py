@@ -26,6 +26,7 @@ import contextlib
 import os
 import pickle
 import tempfile
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -76,12 +77,18 @@ CHUNK = 8192
 #: is not left idle.
 _WINDOW = 16
 
-#: Guided grouping of blocks into dask tasks: a task takes at most 1/_GUIDED of the blocks
-#: left per worker thread, so tasks shrink towards the end of a run and the workers finish
+#: Guided grouping of blocks into tasks: a task takes at most 1/_GUIDED of the blocks left
+#: per worker thread, so tasks shrink towards the end of a run and the workers finish
 #: together (guided self-scheduling, Polychronopoulos & Kuck 1987).
 _GUIDED = 4
+#: Blocks join in one task only while the task computes for at most about this long (by the
+#: blocks measured last): enough to make a dask task's few milliseconds of scheduling
+#: negligible, while slow blocks (many units, large results) travel alone.
+_TASK_SECONDS = 0.5
 
 R = TypeVar("R")
+#: A block: its chunks, as (chunk index, first run, end run).
+_Block = Sequence[tuple[int, int, int]]
 
 
 # ---------------------------------------------------------------------- ranks
@@ -153,18 +160,20 @@ def run_block(task: Callable[[Sequence[tuple[int, int, int]]], R],
 
 
 def run_blocks(task: Callable[[Sequence[tuple[int, int, int]]], list[R]],
-               blocks: Sequence[Sequence[tuple[int, int, int]]]) -> list[R]:
-    """Run several blocks of ``task`` here, one after the other (one dask task).
+               blocks: Sequence[Sequence[tuple[int, int, int]]]) -> tuple[float, list[R]]:
+    """Run several blocks of ``task`` here, one after the other (one executor task).
 
-    Returns their per-chunk results in chunk order. Each block is computed exactly as
-    :func:`run_block` computes it, so the grouping never changes a bit of the results and
-    the memory of the worker is still that of one block (plus the blocks' small results).
+    Returns the seconds they took and their per-chunk results in chunk order. Each block
+    is computed exactly as :func:`run_block` computes it, so the grouping never changes a
+    bit of the results, and the worker holds one block's arrays at a time (plus the
+    finished blocks' results).
     """
     out: list[R] = []
+    start = time.perf_counter()
     with padded_heap():
         for block in blocks:
             out.extend(task(block))
-    return out
+    return time.perf_counter() - start, out
 
 
 def blocks_in_flight(executor: Executor | None) -> int:
@@ -190,23 +199,44 @@ def _workers(executor: Executor) -> int:
     return 0
 
 
-def _task_groups(blocks: list[list[tuple[int, int, int]]], window: int, workers: int,
-                 ) -> list[list[list[tuple[int, int, int]]]]:
-    """Blocks grouped into the tasks of a dask cluster.
+def _group_size(left: int, window: int, workers: int, block_seconds: float | None) -> int:
+    """How many of the ``left`` blocks the next task takes.
 
     Each task costs a dask scheduler and client a few milliseconds of CPU, against the tens
-    of a block, and on a small machine they share the cores with the workers. Grouping
-    blocks divides that cost while keeping two tasks per worker thread within the ``window``
-    of blocks in flight (so memory is what the window promises), and tasks shrink to one
-    block towards the end so that no worker waits for another.
+    of a block, and on a small machine they share the cores with the workers; grouping
+    blocks divides that cost. A task takes at most: a ``window`` of blocks in flight over
+    twice the worker threads, so that each has a second task waiting (and a task waits
+    for room in the window, so memory is what the window promises); a quarter of the blocks
+    left per worker (guided), so tasks shrink to one block at the end and the workers
+    finish together; and
+    ``_TASK_SECONDS`` of blocks as slow as those of the task collected last
+    (``block_seconds``; one block while nothing is measured yet).
     """
     workers = max(1, workers)
-    largest = max(1, window // (2 * workers))
-    groups = []
+    if block_seconds is None:
+        return 1
+    size = min(window // (2 * workers), -(-left // (_GUIDED * workers)))
+    if block_seconds > 0:
+        size = min(size, int(_TASK_SECONDS / block_seconds))
+    return max(1, size)
+
+
+def _task_groups(blocks: Sequence[_Block], window: int, workers: int,
+                 block_seconds: float | None) -> list[list[_Block]]:
+    """The tasks ``map_chunks`` would form when every block takes ``block_seconds`` and
+    the tasks finish in order as soon as submitted (for tests and the docs)."""
+    groups: list[list[_Block]] = []
     i = 0
+    in_flight: deque[int] = deque()
+    measured: float | None = None
     while i < len(blocks):
-        size = min(largest, max(1, -(-(len(blocks) - i) // (_GUIDED * workers))))
-        groups.append(blocks[i:i + size])
+        size = _group_size(len(blocks) - i, window, workers, measured)
+        if sum(in_flight) + size > window:
+            in_flight.popleft()
+            measured = block_seconds
+            continue
+        groups.append(list(blocks[i:i + size]))
+        in_flight.append(size)
         i += size
     return groups
 
@@ -220,14 +250,11 @@ def _dask_client(executor: Executor) -> Any | None:
     return getattr(executor, "_client", None)
 
 
-_Block = Sequence[tuple[int, int, int]]
-
-
 def _shipping(
     task: Callable[[_Block], list[R]],
     executor: Executor,
     payload: bytes | None,
-) -> tuple[Callable[[Sequence[_Block]], Future[list[R]]], Callable[[], None]]:
+) -> tuple[Callable[[Sequence[_Block]], Future[tuple[float, list[R]]]], Callable[[], None]]:
     """How to submit a group of blocks to ``executor``, the task travelling to each worker once.
 
     Returns the submit function and the clean-up to run when the analysis ends.
@@ -245,8 +272,8 @@ def _shipping(
             raise RuntimeError("cannot schedule new futures after shutdown")
         copy = client.scatter(task, broadcast=True, hash=False)
 
-        def submit_dask(blocks: Sequence[_Block]) -> Future[list[R]]:
-            return executor.submit(run_blocks, copy, blocks,  # type: ignore[call-arg]
+        def submit_dask(blocks: Sequence[_Block]) -> Future[tuple[float, list[R]]]:
+            return executor.submit(run_blocks, copy, blocks,  # type: ignore[arg-type]
                                    pure=False)
 
         def release() -> None:
@@ -259,7 +286,7 @@ def _shipping(
             fh.write(payload)
         shipped = _Shipped(uuid.uuid4().hex, path)
 
-        def submit_shipped(blocks: Sequence[_Block]) -> Future[list[R]]:
+        def submit_shipped(blocks: Sequence[_Block]) -> Future[tuple[float, list[R]]]:
             return executor.submit(shipped, blocks)
 
         def remove() -> None:
@@ -268,7 +295,7 @@ def _shipping(
 
         return submit_shipped, remove
 
-    def submit_plain(blocks: Sequence[_Block]) -> Future[list[R]]:
+    def submit_plain(blocks: Sequence[_Block]) -> Future[tuple[float, list[R]]]:
         return executor.submit(run_blocks, task, blocks)
 
     return submit_plain, lambda: None
@@ -332,47 +359,52 @@ def map_chunks(
     except Exception as exc:
         raise executor_failure(exc, owner, 0, _runs(blocks[0])) from exc  # nothing sent yet
     # A bounded window of blocks in flight keeps memory flat in n on any executor; the
-    # blocks travel in groups (one task each), two groups per worker in the window.
+    # blocks travel in groups, one task each (_group_size), never past the window.
     workers = _workers(executor)
     window = max(_WINDOW, 2 * workers)  # blocks_in_flight(executor), asked once
-    groups = _task_groups(blocks, window, workers)
-    starts = np.cumsum([0] + [len(g) for g in groups])
-    pending: deque[tuple[int, Future[list[R]]]] = deque()
+    pending: deque[tuple[int, int, Future[tuple[float, list[R]]]]] = deque()
     in_flight = 0
+    block_seconds: float | None = None  # per block, in the task collected last
 
-    def where(i: int) -> tuple[int, str]:
-        group = groups[i]
-        return int(starts[i]), _runs([group[0][0], group[-1][-1]])
+    def where(first: int, count: int) -> tuple[int, str]:
+        return first, _runs([blocks[first][0], blocks[first + count - 1][-1]])
 
-    def submit(i: int) -> None:
+    def submit(first: int, count: int) -> None:
         try:
-            pending.append((i, send(groups[i])))
+            pending.append((first, count, send(blocks[first:first + count])))
         except SpindexError:
             raise
         except Exception as exc:
-            raise executor_failure(exc, owner, *where(i)) from exc
+            raise executor_failure(exc, owner, *where(first, count)) from exc
 
-    def collect() -> list[R]:
-        i, future = pending.popleft()
+    def collect() -> tuple[float, list[R]]:
+        first, count, future = pending[0]
         try:
-            return future.result()
+            seconds, results = future.result()
         except SpindexError:
             raise
         except Exception as exc:
-            raise executor_failure(exc, owner, *where(i)) from exc
+            raise executor_failure(exc, owner, *where(first, count)) from exc
+        pending.popleft()
+        return seconds / count, results
 
     try:
-        for i, group in enumerate(groups):
-            submit(i)
-            in_flight += len(group)
-            while in_flight >= window:
-                in_flight -= len(groups[pending[0][0]])
-                yield from collect()
-        while pending:
-            yield from collect()
+        first = 0
+        while first < len(blocks) or pending:
+            if first < len(blocks):
+                count = _group_size(len(blocks) - first, window, workers, block_seconds)
+                if in_flight + count <= window:
+                    submit(first, count)
+                    first += count
+                    in_flight += count
+                    continue
+            count = pending[0][1]
+            block_seconds, results = collect()
+            in_flight -= count
+            yield from results
     finally:
         # After a failure (or an abandoned run), the blocks not yet started are not needed.
-        for _, future in pending:
+        for _, _, future in pending:
             future.cancel()
         cleanup()
 
