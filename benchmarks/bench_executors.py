@@ -97,20 +97,20 @@ def _dask(workers: int, pad: bool = True, relaxed: bool = False,
     saved = dict(os.environ)
     environ = ({} if pad else
                {"distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_": GLIBC_TOP_PAD})
-    with dask.config.set(environ | (RELAXED if relaxed else {})), \
-            distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                     dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        # The scheduler and the nannies of a LocalCluster run in this process.
-        pids = list(client.run(os.getpid).values())
-        try:
+    try:
+        with dask.config.set(environ | (RELAXED if relaxed else {})), \
+                distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
+                                         processes=True, dashboard_address=None) as cluster, \
+                distributed.Client(cluster) as client:
+            # The scheduler and the nannies of a LocalCluster run in this process.
+            pids = list(client.run(os.getpid).values())
             yield client.get_executor(), lambda: [os.getpid(), *pids]
-        finally:
-            # A nanny writes its pre-spawn environment into this process's os.environ and
-            # leaves it there: without this, the pad-off row's MALLOC_TOP_PAD_ would turn
-            # the pad off in every cluster started after it.
-            os.environ.clear()
-            os.environ.update(saved)
+    finally:
+        # A nanny writes its pre-spawn environment into this process's os.environ and
+        # leaves it there: without this, the pad-off row's MALLOC_TOP_PAD_ would turn the
+        # pad off in every cluster started after it.
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
@@ -192,6 +193,8 @@ def test_tasks_group_the_blocks_in_order_within_the_window_and_end_with_single_b
     groups = _task_groups(blocks, window, workers, seconds)
     assert [b for g in groups for b in g] == blocks
     sizes = [len(g) for g in groups]
+    if workers == 0:  # unknown: every worker that comes gets work
+        assert sizes == [1] * n_blocks
     # Two tasks per worker fit the window; a task computes for at most _TASK_SECONDS.
     assert max(sizes) <= max(1, window // (2 * max(1, workers)))
     assert max(sizes) == 1 or max(sizes) * seconds <= _engine._TASK_SECONDS
@@ -240,3 +243,26 @@ def test_grouped_tasks_keep_the_window_of_blocks_and_the_chunk_order() -> None:
     assert pool.submitted == 62
     assert pool.tasks < 62  # measured blocks of 0.02 s join, up to 4 a task
     assert max(pool.sizes) == 4 and max(pool.in_flight) <= 16
+
+
+def test_an_executor_without_a_worker_count_gets_one_block_a_task() -> None:
+    blocks = _block_chunks(62 * CHUNK, CHUNK)
+    assert [len(g) for g in _task_groups(blocks, 16, 0, 0.01)] == [1] * 62
+
+
+class _FailsLate(_Timed):
+    def __call__(self, block):
+        if any(c >= 30 for c, _, _ in block):
+            raise ValueError("worker lost its disk")
+        return super().__call__(block)
+
+
+def test_a_failing_task_names_all_its_blocks_and_their_runs() -> None:
+    with ThreadPoolExecutor(2) as pool, \
+            pytest.raises(sp.errors.ParameterError, match="worker lost its disk") as info:
+        list(map_chunks(_FailsLate(1), 62 * CHUNK, block_size=CHUNK, executor=pool))
+    found = re.search(r"blocks (\d+) to (\d+) \(runs ([\d,]+) to ([\d,]+)\)", str(info.value))
+    assert found is not None, str(info.value)
+    first, last, start, stop = (int(x.replace(",", "")) for x in found.groups())
+    assert first <= 30 <= last and first < last  # a grouped task: every block it held
+    assert (start, stop) == (first * CHUNK, (last + 1) * CHUNK - 1)

@@ -212,8 +212,9 @@ def _group_size(left: int, window: int, workers: int, block_seconds: float | Non
     ``_TASK_SECONDS`` of blocks as slow as those of the task collected last
     (``block_seconds``; one block while nothing is measured yet).
     """
-    workers = max(1, workers)
-    if block_seconds is None:
+    if block_seconds is None or workers < 1:
+        # Nothing measured yet, or workers unknown (an executor that does not say, a dask
+        # cluster still starting): one block a task keeps every worker that comes busy.
         return 1
     size = min(window // (2 * workers), -(-left // (_GUIDED * workers)))
     if block_seconds > 0:
@@ -366,8 +367,9 @@ def map_chunks(
     in_flight = 0
     block_seconds: float | None = None  # per block, in the task collected last
 
-    def where(first: int, count: int) -> tuple[int, str]:
-        return first, _runs([blocks[first][0], blocks[first + count - 1][-1]])
+    def where(first: int, count: int) -> tuple[int, str, int]:
+        last = first + count - 1
+        return first, _runs([blocks[first][0], blocks[last][-1]]), last
 
     def submit(first: int, count: int) -> None:
         try:

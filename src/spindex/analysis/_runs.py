@@ -273,7 +273,8 @@ def _is_pickling(exc: BaseException) -> bool:
     return isinstance(exc, (AttributeError, TypeError)) and "pickle" in str(exc).lower()
 
 
-def executor_failure(exc: BaseException, owner: str, block: int, runs: str) -> SpindexError:
+def executor_failure(exc: BaseException, owner: str, block: int, runs: str,
+                     last: int | None = None) -> SpindexError:
     """The error to raise when the executor, not the analysis, failed on a block.
 
     Parameters
@@ -283,11 +284,14 @@ def executor_failure(exc: BaseException, owner: str, block: int, runs: str) -> S
     owner : str
         The public function.
     block : int
-        Index of the block.
+        Index of the block (the first of the task's blocks).
     runs : str
-        Which runs the block holds, for the message.
+        Which runs the block (or the task) holds, for the message.
+    last : int, optional
+        Index of the task's last block, when it holds more than one.
     """
-    where = f"block {block} ({runs})"
+    blocks = f"block {block}" if last is None or last == block else f"blocks {block} to {last}"
+    where = f"{blocks} ({runs})"
     if isinstance(exc, BrokenProcessPool) or type(exc).__name__ in ("BrokenExecutor",
                                                                     "BrokenThreadPool"):
         return ParameterError(

@@ -89,10 +89,12 @@ _TIE = 1e-9
 _MIN_ACCEPTANCE = 1e-3
 #: HiGHS (SciPy 1.17) now and then stops on a small degenerate programme with "Solve error"
 #: (status 4), with or without presolve, and solves the same programme with its gap rows
-#: scaled by a power of two: the attempts, in order, as (options, row scale).
+#: scaled by a power of two: the attempts, in order, as (options, row scale). The scales
+#: are exact, and at least 1: HiGHS's feasibility tolerance is absolute, so a scale below
+#: 1 would loosen it in the rows' own units.
 _HIGHS_ATTEMPTS: tuple[tuple[dict[str, Any] | None, float], ...] = (
     (None, 1.0), ({"presolve": False}, 1.0), (None, 2.0), ({"presolve": False}, 2.0),
-    (None, 0.5), (None, 8.0),
+    (None, 8.0),
 )
 
 
@@ -485,7 +487,8 @@ def _programme(D: FloatArray, c: FloatArray, hi: FloatArray | None, lo: FloatArr
     for options, row_scale in _HIGHS_ATTEMPTS:
         cons = _weight_constraints(space, m)
         if m:
-            # A power of two scales the rows without rounding: the same programme.
+            # A power of two scales the rows without rounding: the same constraints (to a
+            # tolerance no looser than the first attempt's).
             cons.append(LinearConstraint(A * row_scale, gap_lb * row_scale, gap_ub * row_scale))
         res = milp(objective, constraints=cons, integrality=integrality, bounds=bounds,
                    options=options)
