@@ -185,7 +185,12 @@ def blocks_in_flight(executor: Executor | None) -> int:
     """
     if executor is None:
         return 1
-    return max(_WINDOW, 2 * _workers(executor))
+    return _window(_workers(executor))
+
+
+def _window(workers: int) -> int:
+    """Blocks in flight on an executor of ``workers`` threads (see blocks_in_flight)."""
+    return max(_WINDOW, 2 * workers)
 
 
 def _workers(executor: Executor) -> int:
@@ -208,9 +213,8 @@ def _group_size(left: int, window: int, workers: int, block_seconds: float | Non
     twice the worker threads, so that each has a second task waiting (and a task waits
     for room in the window, so memory is what the window promises); a quarter of the blocks
     left per worker (guided), so tasks shrink to one block at the end and the workers
-    finish together; and
-    ``_TASK_SECONDS`` of blocks as slow as those of the task collected last
-    (``block_seconds``; one block while nothing is measured yet).
+    finish together; and ``_TASK_SECONDS`` of blocks as slow as those of the task
+    collected last (``block_seconds``; one block while nothing is measured yet).
     """
     if block_seconds is None or workers < 1:
         # Nothing measured yet, or workers unknown (an executor that does not say, a dask
@@ -222,6 +226,13 @@ def _group_size(left: int, window: int, workers: int, block_seconds: float | Non
     return max(1, size)
 
 
+def _next_group(left: int, in_flight: int, window: int, workers: int,
+                block_seconds: float | None) -> int | None:
+    """Blocks of the next task, or None when it must wait for room in the window."""
+    size = _group_size(left, window, workers, block_seconds)
+    return size if in_flight + size <= window else None
+
+
 def _task_groups(blocks: Sequence[_Block], window: int, workers: int,
                  block_seconds: float | None) -> list[list[_Block]]:
     """The tasks ``map_chunks`` would form when every block takes ``block_seconds`` and
@@ -231,8 +242,8 @@ def _task_groups(blocks: Sequence[_Block], window: int, workers: int,
     in_flight: deque[int] = deque()
     measured: float | None = None
     while i < len(blocks):
-        size = _group_size(len(blocks) - i, window, workers, measured)
-        if sum(in_flight) + size > window:
+        size = _next_group(len(blocks) - i, sum(in_flight), window, workers, measured)
+        if size is None:
             in_flight.popleft()
             measured = block_seconds
             continue
@@ -362,7 +373,7 @@ def map_chunks(
     # A bounded window of blocks in flight keeps memory flat in n on any executor; the
     # blocks travel in groups, one task each (_group_size), never past the window.
     workers = _workers(executor)
-    window = max(_WINDOW, 2 * workers)  # blocks_in_flight(executor), asked once
+    window = _window(workers)  # blocks_in_flight(executor), the scheduler asked once
     pending: deque[tuple[int, int, Future[tuple[float, list[R]]]]] = deque()
     in_flight = 0
     block_seconds: float | None = None  # per block, in the task collected last
@@ -379,7 +390,7 @@ def map_chunks(
         except Exception as exc:
             raise executor_failure(exc, owner, *where(first, count)) from exc
 
-    def collect() -> tuple[float, list[R]]:
+    def collect() -> tuple[int, float, list[R]]:
         first, count, future = pending[0]
         try:
             seconds, results = future.result()
@@ -388,21 +399,22 @@ def map_chunks(
         except Exception as exc:
             raise executor_failure(exc, owner, *where(first, count)) from exc
         pending.popleft()
-        return seconds / count, results
+        return count, seconds / count, results
 
     try:
         first = 0
         while first < len(blocks) or pending:
+            count: int | None = None
             if first < len(blocks):
-                count = _group_size(len(blocks) - first, window, workers, block_seconds)
-                if in_flight + count <= window:
-                    submit(first, count)
-                    first += count
-                    in_flight += count
-                    continue
-            count = pending[0][1]
-            block_seconds, results = collect()
-            in_flight -= count
+                count = _next_group(len(blocks) - first, in_flight, window, workers,
+                                    block_seconds)
+            if count is not None:
+                submit(first, count)
+                first += count
+                in_flight += count
+                continue
+            done, block_seconds, results = collect()
+            in_flight -= done
             yield from results
     finally:
         # After a failure (or an abandoned run), the blocks not yet started are not needed.

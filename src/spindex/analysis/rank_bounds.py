@@ -484,14 +484,14 @@ def _programme(D: FloatArray, c: FloatArray, hi: FloatArray | None, lo: FloatArr
     objective = np.concatenate([np.zeros(k), np.full(m, 1.0 if minimise else -1.0)])
     integrality = np.concatenate([np.zeros(k), np.ones(m)])
     bounds = (np.concatenate([space.low, np.zeros(m)]), np.concatenate([space.high, np.ones(m)]))
+    weights = _weight_constraints(space, m)
     for options, row_scale in _HIGHS_ATTEMPTS:
-        cons = _weight_constraints(space, m)
-        if m:
-            # A power of two scales the rows without rounding: the same constraints (to a
-            # tolerance no looser than the first attempt's).
-            cons.append(LinearConstraint(A * row_scale, gap_lb * row_scale, gap_ub * row_scale))
-        res = milp(objective, constraints=cons, integrality=integrality, bounds=bounds,
-                   options=options)
+        # A power of two scales the rows without rounding: the same constraints (to a
+        # tolerance no looser than the first attempt's).
+        gaps = ([LinearConstraint(A * row_scale, gap_lb * row_scale, gap_ub * row_scale)]
+                if m else [])
+        res = milp(objective, constraints=[*weights, *gaps], integrality=integrality,
+                   bounds=bounds, options=options)
         if res.status != 4:
             break
     if res.status != 0 or res.x is None:
