@@ -204,7 +204,7 @@ def test_uncertainty_summary_is_the_library_s(tmp_path, data, fw, capsys):
                  str(inputs), "--rank-counts", str(tmp_path / "counts.csv"), "--progress"]) == 0
     model = sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100))
     ua = sp.uncertainty(model, data, weights=sp.WeightNoise(0.25, levels=[2, 3]),
-                        aggregate=["arithmetic", "geometric"], n=600, seed=7)
+                        aggregate=["arithmetic", "geometric"], n=600, seed=7, keep_inputs=True)
     assert_bits_equal(read_back(out), ua.summary())
     got_inputs = read_back(inputs)
     assert list(got_inputs.columns) == list(ua.inputs.columns)

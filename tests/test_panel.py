@@ -567,7 +567,7 @@ def test_pooled_uncertainty_switches_normalisers_on_the_pooled_table() -> None:
     fw, data = pooled_case()
     model = sp.CompositeIndex(fw)
     ua = uncertainty_panel(model, data, normalize_across="pooled", n=32, seed=0,
-                           normalize=["minmax", "zscore"])
+                           normalize=["minmax", "zscore"], keep_inputs=True)
     nominal = score_panel(model, data, normalize_across="pooled")
     for p in nominal.periods:
         np.testing.assert_array_equal(ua[p].nominal["score"].loc[nominal[p].index.index],

@@ -568,7 +568,8 @@ def _cmd_uncertainty(args: argparse.Namespace) -> int:
     with _executor(args.workers) as executor:
         ua = uncertainty(
             model, data, weights=sampler, n=args.n, seed=args.seed, executor=executor,
-            block_size=args.block_size, progress=args.progress, **switches,
+            block_size=args.block_size, progress=args.progress,
+            keep_inputs=bool(args.inputs), **switches,
         )
     summary = ua.summary()
     if args.output:

@@ -527,11 +527,12 @@ def _results_section(
 
 
 def _uncertainty_section(ua: UncertaintyResult, figures: _Figures) -> str:
-    weights = [c[2:] for c in ua.inputs.columns if str(c).startswith("w:")]
+    # The result names its inputs whether or not it kept every run's draws.
+    weights = [c[2:] for c in ua.input_names if c.startswith("w:")]
     switches = [
-        f"{_PARAMETER_NAMES.get(str(c), str(c))} "
-        f"({', '.join(_describe(str(v)) for v in ua.inputs[c].cat.categories)})"
-        for c in ua.inputs.columns if not str(c).startswith("w:")
+        f"{_PARAMETER_NAMES.get(name, name)} "
+        f"({', '.join(_describe(v) for v in labels)})"
+        for name, labels in ua.alternatives.items()
     ]
     what = []
     if weights:

@@ -54,8 +54,8 @@ def single_inputs() -> list:
 def test_single_alternatives_leave_uncertainty_unchanged() -> None:
     kw = {"weights": INDICATOR_NOISE, "aggregate": ["arithmetic", "geometric"], "n": 9000,
           "seed": 5, "block_size": 4096}
-    base = sp.uncertainty(MODEL, DATA, **kw)
-    ua = sp.uncertainty(MODEL, DATA, choices=single_inputs(), **kw)
+    base = sp.uncertainty(MODEL, DATA, **kw, keep_inputs=True)
+    ua = sp.uncertainty(MODEL, DATA, choices=single_inputs(), **kw, keep_inputs=True)
     pd.testing.assert_frame_equal(ua.rank_counts, base.rank_counts)
     pd.testing.assert_frame_equal(ua.score_stats, base.score_stats)
     assert ua.mean_rank_shift == base.mean_rank_shift
@@ -94,7 +94,7 @@ SETS = {"equal": {"P": 1.0, "Q": 1.0, "R": 1.0}, "expert": {"P": 5.0, "Q": 1.0, 
 
 def test_two_weight_sets_give_exactly_the_two_models_rankings() -> None:
     ua = sp.uncertainty(MODEL, DATA, weights=None, choices=[sp.WeightSets(SETS)], n=2000,
-                        seed=11, keep_runs=True)
+                        seed=11, keep_runs=True, keep_inputs=True)
     drawn = ua.inputs["weights"].value_counts()
     assert drawn.sum() == 2000 and set(drawn.index) == {"equal", "expert"}
     expected_counts = np.zeros((len(DATA), len(DATA)), dtype=np.int64)
@@ -113,7 +113,8 @@ def test_weight_sets_from_a_framework_table_and_probabilities() -> None:
     table = fw.weight_sets.loc[["P", "Q", "R"]]
     ua = sp.uncertainty(sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100)), DATA,
                         weights=INDICATOR_NOISE, n=4000, seed=2,
-                        choices=[sp.WeightSets(table, probabilities={"expert": 3, "equal": 1})])
+                        choices=[sp.WeightSets(table, probabilities={"expert": 3, "equal": 1})],
+                        keep_inputs=True)
     share = (ua.inputs["weights"] == "expert").mean()
     assert abs(share - 0.75) < 0.03
     # The indicator weights are still sampled next to the sets.
@@ -122,7 +123,8 @@ def test_weight_sets_from_a_framework_table_and_probabilities() -> None:
 
 def test_list_weight_sets_with_node() -> None:
     ua = sp.uncertainty(MODEL, DATA, weights=None, n=500, seed=0, keep_runs=True,
-                        choices=[sp.WeightSets({"a only": [1, 0], "b only": [0, 1]}, node="P")])
+                        choices=[sp.WeightSets({"a only": [1, 0], "b only": [0, 1]}, node="P")],
+                        keep_inputs=True)
     model = sp.CompositeIndex(FW.with_weights([1, 0], node="P"), normalize=sp.MinMax(1, 100))
     runs = runs_by(ua, "weights")["a only"]
     np.testing.assert_allclose(runs.iloc[0].to_numpy(), nominal_index(model, DATA).to_numpy(),
@@ -133,13 +135,13 @@ def test_expert_panel_draws_one_whole_expert_per_run() -> None:
     panel = pd.DataFrame({"P": [1.0, 3.0, 0.2], "Q": [1.0, 1.0, 2.0], "R": [1.0, 0.1, 1.0]},
                          index=["ana", "bo", "cy"])
     ua = sp.uncertainty(MODEL, DATA, weights=INDICATOR_NOISE, n=3000, seed=4, keep_runs=True,
-                        choices=[sp.ExpertPanel(panel)])
+                        choices=[sp.ExpertPanel(panel)], keep_inputs=True)
     counts = ua.inputs["expert"].value_counts()
     assert set(counts.index) == {"ana", "bo", "cy"}
     assert (abs(counts / 3000 - 1 / 3) < 0.04).all()
     # With indicator noise off, each run is exactly its expert's model.
     ua0 = sp.uncertainty(MODEL, DATA, weights=None, n=300, seed=4, keep_runs=True,
-                         choices=[sp.ExpertPanel(panel)])
+                         choices=[sp.ExpertPanel(panel)], keep_inputs=True)
     for name, runs in runs_by(ua0, "expert").items():
         model = sp.CompositeIndex(FW.with_weights(panel.loc[name]), normalize=sp.MinMax(1, 100))
         np.testing.assert_allclose(runs.iloc[-1].to_numpy(),
@@ -152,7 +154,7 @@ def test_drop_one_equals_scoring_the_framework_without_the_node(aggregate: str) 
     drop = sp.DropOne(["a", "b", "Q", "e"])
     model = sp.CompositeIndex(FW, normalize=sp.MinMax(1, 100), aggregate=aggregate)
     ua = sp.uncertainty(model, DATA, weights=None, choices=[drop], n=2000, seed=9,
-                        keep_runs=True)
+                        keep_runs=True, keep_inputs=True)
     groups = runs_by(ua, "drop")
     assert set(groups) == {"none", "a", "b", "Q", "e"}
     for name, runs in groups.items():
@@ -174,7 +176,7 @@ def test_drop_one_composes_with_sampled_weights_of_the_same_node() -> None:
     # A dropped node may also be sampled: the drop wins in its runs, and the other sampled
     # weights still apply.
     ua = sp.uncertainty(MODEL, DATA, weights=sp.WeightNoise(0.2), n=50, seed=1,
-                        keep_runs=True, choices=[sp.DropOne(["Q"], none=False)])
+                        keep_runs=True, choices=[sp.DropOne(["Q"], none=False)], keep_inputs=True)
     assert set(ua.inputs["drop"]) == {"Q"}
     smaller = DATA.drop(columns=["c", "d"])
     for run in (0, 17, 49):
@@ -194,7 +196,7 @@ def test_data_source_equals_scoring_the_alternative_table() -> None:
     src = sp.DataSources({"c": {"reported": None, "mirror": ALT["c"]},
                           "a": {"given": None, "revised": {"U2": 6.0}}})
     ua = sp.uncertainty(MODEL, DATA, weights=None, choices=[src], n=2000, seed=3,
-                        keep_runs=True, aggregate=["arithmetic", "geometric"])
+                        keep_runs=True, aggregate=["arithmetic", "geometric"], keep_inputs=True)
     assert list(ua.inputs.columns) == ["aggregate", "source:c", "source:a"]
     key = ua.inputs.astype(str).agg("|".join, axis=1)
     assert key.nunique() == 8
@@ -212,14 +214,14 @@ def test_data_source_equals_scoring_the_alternative_table() -> None:
 
 def test_data_sources_from_tables_and_provenance() -> None:
     src = sp.DataSources({"c": {"reported": None, "mirror": ALT}})
-    ua = sp.uncertainty(MODEL, DATA, weights=0.2, choices=[src], n=200, seed=1)
+    ua = sp.uncertainty(MODEL, DATA, weights=0.2, choices=[src], n=200, seed=1, keep_inputs=True)
     prov = src.provenance(ua.inputs, DATA)
     # Every cell of c differs between the two tables, so all six are listed.
     assert prov.shape == (200, 6)
     assert prov.columns.get_level_values("indicator").unique().tolist() == ["c"]
     assert (prov[("c", "U1")] == ua.inputs["source:c"]).all()
     partial = sp.DataSources({"c": {"reported": None, "fix": {"U3": 9.0, "U4": 1.5}}})
-    ua = sp.uncertainty(MODEL, DATA, weights=0.2, choices=[partial], n=50, seed=1)
+    ua = sp.uncertainty(MODEL, DATA, weights=0.2, choices=[partial], n=50, seed=1, keep_inputs=True)
     # U3 already has 9.0: only U4 differs between the sources.
     assert list(partial.provenance(ua.inputs, DATA).columns) == [("c", "U4")]
     assert list(partial.provenance(ua.inputs).columns) == [("c", "U3"), ("c", "U4")]
@@ -256,7 +258,7 @@ def test_sobol_apportions_weight_sets_drops_and_sources() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", sp.SpindexWarning)
         sa = sp.sobol(MODEL, DATA, weights=INDICATOR_NOISE, n=512, seed=0, bootstrap=0,
-                      choices=choices, aggregate=["arithmetic", "geometric"])
+                      choices=choices, aggregate=["arithmetic", "geometric"], keep_design=True)
     assert sa.inputs[-4:] == ("aggregate", "weights", "drop", "source:c")
     assert list(sa.design.columns[-3:]) == ["weights", "drop", "source:c"]
     total = sa.total_order_score.loc[["weights", "drop", "source:c"]]
@@ -269,9 +271,9 @@ def test_bit_identical_for_any_block_size_and_executor() -> None:
                sp.DataSources({"c": {"reported": None, "mirror": ALT["c"]}})]
     kw = {"weights": INDICATOR_NOISE, "n": 17_000, "seed": 8, "choices": choices,
           "normalize": [sp.MinMax(1, 100), "rank"]}
-    a = sp.uncertainty(MODEL, DATA, block_size=1, **kw)
+    a = sp.uncertainty(MODEL, DATA, block_size=1, **kw, keep_inputs=True)
     with ThreadPoolExecutor(2) as pool:
-        b = sp.uncertainty(MODEL, DATA, block_size=20_000, executor=pool, **kw)
+        b = sp.uncertainty(MODEL, DATA, block_size=20_000, executor=pool, **kw, keep_inputs=True)
     pd.testing.assert_frame_equal(a.rank_counts, b.rank_counts)
     pd.testing.assert_frame_equal(a.score_stats, b.score_stats)
     pd.testing.assert_frame_equal(a.inputs, b.inputs)
@@ -287,9 +289,9 @@ def test_bit_identical_on_a_process_pool() -> None:
 
     choices = [sp.WeightSets(SETS), sp.DataSources({"c": {"reported": None, "mirror": ALT}})]
     kw = {"weights": INDICATOR_NOISE, "n": 9000, "seed": 4, "choices": choices}
-    a = sp.uncertainty(MODEL, DATA, **kw)
+    a = sp.uncertainty(MODEL, DATA, **kw, keep_inputs=True)
     with ProcessPoolExecutor(2) as pool:
-        b = sp.uncertainty(MODEL, DATA, executor=pool, block_size=1, **kw)
+        b = sp.uncertainty(MODEL, DATA, executor=pool, block_size=1, **kw, keep_inputs=True)
     pd.testing.assert_frame_equal(a.rank_counts, b.rank_counts)
     pd.testing.assert_frame_equal(a.inputs, b.inputs)
 

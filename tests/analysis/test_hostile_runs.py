@@ -48,7 +48,8 @@ def _sobol(**kw: Any) -> Any:
     # test_sobol_warns_when_a_rank_never_varies); here it is a side effect.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", r"The rank of .* never varies", SpindexWarning)
-        return sp.sobol(MODEL, DATA, **{"n": 8, "bootstrap": 0, **kw})
+        # The design is kept so that the seed tests compare it (_fingerprint).
+        return sp.sobol(MODEL, DATA, **{"n": 8, "bootstrap": 0, "keep_design": True, **kw})
 
 
 # Every analysis that takes run parameters, as a call with everything else valid.
@@ -298,7 +299,7 @@ def test_uncertainty_too_many_runs_is_refused_before_allocating(four_gib) -> Non
     tracemalloc.start()
     try:
         with pytest.raises(ParameterError) as exc:
-            RUNS["uncertainty"](n=10**9)
+            RUNS["uncertainty"](n=10**9, keep_inputs=True)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -333,7 +334,7 @@ def test_sink_records_in_flight_count_in_the_memory_needed(four_gib) -> None:
 
 def test_sobol_too_large_design_is_refused(four_gib) -> None:
     with pytest.raises(ParameterError) as exc:
-        RUNS["sobol"](n=2**30)
+        RUNS["sobol"](n=2**30, keep_design=True)
     text = _message(exc)
     assert "n = 1,073,741,824" in text and "GiB" in text and "lower n" in text
 
@@ -351,10 +352,15 @@ def test_sampler_draw_too_large_is_refused(four_gib) -> None:
 
 
 # --------------------------------------------------------------------------- keep_inputs
-def test_keep_inputs_false_gives_identical_results() -> None:
+def test_inputs_are_kept_only_on_request_and_change_no_result() -> None:
     kwargs = {"n": 3 * CHUNK + 17, "seed": 4, "normalize": ["minmax", "zscore"]}
-    kept = sp.uncertainty(MODEL, DATA, **kwargs)
-    flat = sp.uncertainty(MODEL, DATA, keep_inputs=False, **kwargs)
+    kept = sp.uncertainty(MODEL, DATA, keep_inputs=True, **kwargs)
+    flat = sp.uncertainty(MODEL, DATA, **kwargs)  # the default keeps no per-run record
+    assert flat.kept_inputs is None and flat.kept_rank_shift is None
+    # Both name their inputs and alternatives, kept or not.
+    assert flat.input_names == kept.input_names == tuple(kept.inputs.columns)
+    assert flat.alternatives == kept.alternatives == {
+        "normalize": tuple(kept.inputs["normalize"].cat.categories)}
     pd.testing.assert_frame_equal(flat.summary(), kept.summary(), check_exact=True)
     pd.testing.assert_frame_equal(flat.rank_counts, kept.rank_counts, check_exact=True)
     pd.testing.assert_frame_equal(flat.score_stats, kept.score_stats, check_exact=True)
@@ -377,9 +383,9 @@ def _peak(n: int, **kwargs: Any) -> int:
         tracemalloc.stop()
 
 
-def test_memory_stays_flat_in_n_without_inputs() -> None:
-    small, large = _peak(2 * CHUNK, keep_inputs=False), _peak(16 * CHUNK, keep_inputs=False)
-    kept = _peak(16 * CHUNK)
+def test_memory_stays_flat_in_n_by_default() -> None:
+    small, large = _peak(2 * CHUNK), _peak(16 * CHUNK)
+    kept = _peak(16 * CHUNK, keep_inputs=True)
     # Eight times the runs: the flat run's peak barely moves, the kept one grows by the
     # 7 float64 per run it returns (R_S and 6 weights).
     assert large < small * 1.25 + 256 * 1024

@@ -114,7 +114,7 @@ def test_dask_scatters_the_task_once_and_gives_the_same_bits(asem_framework, ase
     kwargs = {"weights": sp.WeightNoise(0.25, levels=[2, 3]),
               "aggregate": ["arithmetic", "geometric"], "n": 3 * CHUNK, "seed": 4,
               "block_size": CHUNK}
-    local = sp.uncertainty(model, asem_data, **kwargs)
+    local = sp.uncertainty(model, asem_data, **kwargs, keep_inputs=True)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
@@ -127,7 +127,7 @@ def test_dask_scatters_the_task_once_and_gives_the_same_bits(asem_framework, ase
             return real_submit(fn, *args, **kw)
 
         executor.submit = submit
-        remote = sp.uncertainty(model, asem_data, executor=executor, **kwargs)
+        remote = sp.uncertainty(model, asem_data, executor=executor, **kwargs, keep_inputs=True)
         with pytest.warns(sp.SpindexWarning, match="never varies"):
             sobol_local = sp.sobol(model, asem_data, n=2**9, seed=1, bootstrap=0)
         with pytest.warns(sp.SpindexWarning, match="never varies"):

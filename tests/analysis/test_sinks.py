@@ -40,7 +40,7 @@ UNITS = ["u00", "u03", "u11"]
 @pytest.fixture(scope="module")
 def kept() -> sp.UncertaintyResult:
     """What keep_inputs=True and keep_runs=True hold in memory: the oracle of every sink."""
-    return sp.uncertainty(MODEL, DATA, keep_runs=True, block_size=CHUNK, **KWARGS)
+    return sp.uncertainty(MODEL, DATA, keep_runs=True, keep_inputs=True, block_size=CHUNK, **KWARGS)
 
 
 def _assert_records_equal(records: np.ndarray, kept: sp.UncertaintyResult,
@@ -248,7 +248,7 @@ def test_rank_shift_leaves_out_units_the_nominal_model_does_not_rank() -> None:
     # The nominal model (impute=None) leaves u03 unranked; runs that impute do rank it, and
     # a chunk where every run imputes has no missing score at all (the case that was wrong).
     kwargs = KWARGS | {"impute": ["mean"], "n": 600}
-    ua = sp.uncertainty(MODEL, DATA, keep_runs=True, **kwargs)
+    ua = sp.uncertainty(MODEL, DATA, keep_runs=True, **kwargs, keep_inputs=True)
     nominal = ua.nominal["rank"].to_numpy()
     assert np.isnan(nominal[3]) and not ua.runs_ranks["u03"].isna().any()
     ranks = ua.runs_ranks.to_numpy(dtype=float, na_value=np.nan)

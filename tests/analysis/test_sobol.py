@@ -38,7 +38,8 @@ def test_estimators_equal_scipy_on_the_same_samples(asem_framework, asem_data) -
     model = sp.CompositeIndex(asem_framework, normalize=sp.MinMax(1, 100))
     with pytest.warns(sp.SpindexWarning, match="never varies"):  # DEU, GBR keep their ranks
         sa = sp.sobol(model, asem_data, weights=sp.WeightNoise(0.3, levels=[2, 3]),
-                      aggregate=["arithmetic", "geometric"], n=256, seed=5, bootstrap=0)
+                      aggregate=["arithmetic", "geometric"], n=256, seed=5, bootstrap=0,
+                      keep_design=True)
     # Re-evaluate the stored design with independent scoring, then feed SciPy.
     design = sa.design
     n, d = sa.n, len(sa.inputs)

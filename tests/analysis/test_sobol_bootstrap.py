@@ -86,7 +86,7 @@ def test_intervals_are_the_resampled_estimators_of_every_run(model, asem_data, m
     monkeypatch.setattr(sobol_module, "map_chunks", spy)
     kwargs = {**KW, "n": 128, "bootstrap": 15, "confidence_level": 0.8,
               "aggregate": ["arithmetic", "geometric"]}
-    sa = _quiet(sp.sobol, model, asem_data, **kwargs)
+    sa = _quiet(sp.sobol, model, asem_data, **kwargs, keep_design=True)
     (task,) = tasks
     d, n = len(sa.inputs), sa.n
     Y = task.rows(sa.design.to_numpy()).reshape(d + 2, n, -1).transpose(0, 2, 1)
@@ -213,11 +213,12 @@ def test_a_switch_with_one_alternative_adds_no_input_and_no_coordinate(
         model, asem_data, first) -> None:
     """As for uncertainty: it draws nothing, so every index, interval and design column is
     as without it, wherever it comes among the switches."""
-    base = _quiet(sp.sobol, model, asem_data, aggregate=["arithmetic", "geometric"], **KW)
+    base = _quiet(sp.sobol, model, asem_data, aggregate=["arithmetic", "geometric"], **KW,
+                  keep_design=True)
     single = {"normalize": [sp.MinMax(1, 100)]}
     switches = ({**single, "aggregate": ["arithmetic", "geometric"]} if first
                 else {"aggregate": ["arithmetic", "geometric"], **single})
-    more = _quiet(sp.sobol, model, asem_data, **switches, **KW)
+    more = _quiet(sp.sobol, model, asem_data, **switches, **KW, keep_design=True)
     assert more.inputs == base.inputs
     assert "normalize" not in more.design.columns
     for name in ("first_order", "total_order", "first_order_score", "total_order_score",

@@ -36,7 +36,8 @@ def run(**kwargs):
 
 
 def test_counts_and_summary_consistent_with_kept_runs() -> None:
-    ua = run(weights=0.4, aggregate=["arithmetic", "geometric"], keep_runs=True)
+    ua = run(weights=0.4, aggregate=["arithmetic", "geometric"], keep_runs=True,
+             keep_inputs=True)
     ranks = ua.runs_ranks.to_numpy(dtype=float)
     for j, unit in enumerate(ua.rank_counts.index):
         expected = np.bincount(ranks[:, j].astype(int), minlength=6)[1:]
@@ -60,7 +61,7 @@ def test_counts_and_summary_consistent_with_kept_runs() -> None:
 def test_runs_match_rescoring_with_the_sampled_inputs() -> None:
     alternatives = [sp.MinMax(1, 100), sp.ZScore(50, 5)]
     ua = run(weights=0.4, normalize=alternatives, aggregate=["arithmetic", "geometric"], n=6,
-             keep_runs=True)
+             keep_runs=True, keep_inputs=True)
     for i, row in ua.inputs.iterrows():
         weights = {c[2:]: row[c] for c in ua.inputs.columns if c.startswith("w:")}
         normalize = alternatives[list(ua.inputs["normalize"].cat.categories).index(
@@ -80,16 +81,16 @@ def test_fixed_weights_single_switch_is_exact() -> None:
 def test_identical_for_any_block_size_and_executor(asem_model, asem_data) -> None:
     kwargs = {"weights": sp.WeightNoise(0.25, levels=[2, 3]),
                   "aggregate": ["arithmetic", "geometric"], "n": 5000, "seed": 11}
-    base = sp.uncertainty(asem_model, asem_data, **kwargs)
-    small = sp.uncertainty(asem_model, asem_data, block_size=1, **kwargs)
+    base = sp.uncertainty(asem_model, asem_data, **kwargs, keep_inputs=True)
+    small = sp.uncertainty(asem_model, asem_data, block_size=1, **kwargs, keep_inputs=True)
     with ThreadPoolExecutor(4) as pool:
         threaded = sp.uncertainty(asem_model, asem_data, executor=pool, block_size=2048,
-                                  **kwargs)
+                                  **kwargs, keep_inputs=True)
     for other in (small, threaded):
         pd.testing.assert_frame_equal(other.summary(), base.summary(), check_exact=True)
         pd.testing.assert_series_equal(other.rank_shift, base.rank_shift, check_exact=True)
         pd.testing.assert_frame_equal(other.inputs, base.inputs, check_exact=True)
-    different = sp.uncertainty(asem_model, asem_data, **{**kwargs, "seed": 12})
+    different = sp.uncertainty(asem_model, asem_data, **{**kwargs, "seed": 12}, keep_inputs=True)
     assert not different.rank_shift.equals(base.rank_shift)
 
 
@@ -99,11 +100,12 @@ def test_dask_local_cluster_gives_identical_results(asem_model, asem_data) -> No
     kwargs = {"weights": sp.WeightNoise(0.25, levels=[2, 3]),
               "aggregate": ["arithmetic", "geometric"], "n": 6000, "seed": 3,
               "block_size": 2048}
-    local = sp.uncertainty(asem_model, asem_data, **kwargs)
+    local = sp.uncertainty(asem_model, asem_data, **kwargs, keep_inputs=True)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
-        remote = sp.uncertainty(asem_model, asem_data, executor=client.get_executor(), **kwargs)
+        remote = sp.uncertainty(asem_model, asem_data, executor=client.get_executor(), **kwargs,
+                                keep_inputs=True)
     pd.testing.assert_frame_equal(remote.summary(), local.summary(), check_exact=True)
     pd.testing.assert_series_equal(remote.rank_shift, local.rank_shift, check_exact=True)
 
@@ -198,7 +200,7 @@ def test_alternatives_with_the_same_label_get_numbered_labels() -> None:
     second instead of failing on duplicate categories."""
     fw, data = _two_pillars(units=8, seed=0)
     ua = sp.uncertainty(sp.CompositeIndex(fw), data, weights=0.2, n=64, seed=0,
-                        treat=[lambda x: x, lambda x: np.log(x)])
+                        treat=[lambda x: x, lambda x: np.log(x)], keep_inputs=True)
     assert list(ua.inputs["treat"].cat.categories) == ["<lambda>", "<lambda> #2"]
     assert set(ua.inputs["treat"]) == {"<lambda>", "<lambda> #2"}
 
@@ -209,9 +211,9 @@ def test_a_switch_with_one_alternative_draws_nothing() -> None:
     fw, data = _two_pillars(units=9, seed=1)
     model = sp.CompositeIndex(fw, normalize=sp.MinMax(1, 100))
     base = sp.uncertainty(model, data, weights=0.2, n=256, seed=5,
-                          aggregate=["arithmetic", "geometric"])
+                          aggregate=["arithmetic", "geometric"], keep_inputs=True)
     more = sp.uncertainty(model, data, weights=0.2, n=256, seed=5, normalize=[sp.MinMax(1, 100)],
-                          aggregate=["arithmetic", "geometric"])
+                          aggregate=["arithmetic", "geometric"], keep_inputs=True)
     pd.testing.assert_frame_equal(more.rank_counts, base.rank_counts)
     pd.testing.assert_series_equal(more.inputs["aggregate"], base.inputs["aggregate"])
     assert more.inputs["normalize"].nunique() == 1

@@ -107,9 +107,10 @@ def test_binning_is_a_merge_of_the_exact_histogram(width, seed) -> None:
 def test_binned_is_bit_identical_for_any_block_size_and_executor() -> None:
     kwargs = {"weights": 0.5, "aggregate": ["arithmetic", "geometric"], "n": 20_000,
               "seed": 3, "rank_bin_width": 9}
-    base = sp.uncertainty(MODEL, MID, block_size=100_000, **kwargs)
+    base = sp.uncertainty(MODEL, MID, block_size=100_000, **kwargs, keep_inputs=True)
     with ThreadPoolExecutor(2) as pool:
-        other = sp.uncertainty(MODEL, MID, block_size=8192, executor=pool, **kwargs)
+        other = sp.uncertainty(MODEL, MID, block_size=8192, executor=pool, **kwargs,
+                               keep_inputs=True)
     pd.testing.assert_frame_equal(base.rank_counts, other.rank_counts)
     pd.testing.assert_frame_equal(base.summary(), other.summary())
     pd.testing.assert_frame_equal(base.inputs, other.inputs)
@@ -118,10 +119,10 @@ def test_binned_is_bit_identical_for_any_block_size_and_executor() -> None:
 def test_slices_of_a_chunk_give_the_same_counts(monkeypatch) -> None:
     kwargs = {"weights": 0.5, "aggregate": ["arithmetic", "geometric"], "n": 9000,
               "seed": 5, "keep_runs": True}
-    whole = sp.uncertainty(MODEL, MID, **kwargs)
+    whole = sp.uncertainty(MODEL, MID, **kwargs, keep_inputs=True)
     # 3000 cells: slices of 10 runs of 300 units, with a last short slice in each chunk.
     monkeypatch.setattr(ua_module, "_SLICE_CELLS", 3000)
-    sliced = sp.uncertainty(MODEL, MID, **kwargs)
+    sliced = sp.uncertainty(MODEL, MID, **kwargs, keep_inputs=True)
     pd.testing.assert_frame_equal(whole.rank_counts, sliced.rank_counts)
     pd.testing.assert_frame_equal(whole.runs_scores, sliced.runs_scores)
     pd.testing.assert_frame_equal(whole.runs_ranks, sliced.runs_ranks)
@@ -129,7 +130,7 @@ def test_slices_of_a_chunk_give_the_same_counts(monkeypatch) -> None:
     # Moments merged slice by slice: equal up to rounding.
     pd.testing.assert_frame_equal(whole.score_stats, sliced.score_stats, rtol=1e-12)
     with ThreadPoolExecutor(2) as pool:
-        again = sp.uncertainty(MODEL, MID, executor=pool, block_size=1, **kwargs)
+        again = sp.uncertainty(MODEL, MID, executor=pool, block_size=1, **kwargs, keep_inputs=True)
     pd.testing.assert_frame_equal(sliced.score_stats, again.score_stats, rtol=0, atol=0)
     pd.testing.assert_frame_equal(sliced.rank_counts, again.rank_counts)
 

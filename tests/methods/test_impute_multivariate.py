@@ -186,7 +186,8 @@ def test_no_imputation_versus_em_as_a_switch(small) -> None:
     model = sp.CompositeIndex(fw, normalize=sp.MinMax(0, 100))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        u = sp.uncertainty(model, data, weights=None, impute=["none", "em"], n=64, seed=3)
+        u = sp.uncertainty(model, data, weights=None, impute=["none", "em"], n=64, seed=3,
+                           keep_inputs=True)
     assert u.n == 64
     assert set(u.kept_inputs["impute"]) == {"none", "em"}
     # Both alternatives' rankings are reached: the runs' ranks are those of the two models.

@@ -43,8 +43,8 @@ def test_uncertainty_with_discrete_inputs_is_block_size_invariant(rows, alt, blo
     ]
     kw = {"weights": sp.WeightNoise(0.3, levels=[1]), "n": 9000, "seed": seed,
           "choices": choices}
-    ref = sp.uncertainty(MODEL, data, block_size=8192, **kw)
-    got = sp.uncertainty(MODEL, data, block_size=block, **kw)
+    ref = sp.uncertainty(MODEL, data, block_size=8192, **kw, keep_inputs=True)
+    got = sp.uncertainty(MODEL, data, block_size=block, **kw, keep_inputs=True)
     assert_same_frame(got.rank_counts, ref.rank_counts)
     # assert_frame_equal's default tolerance for floats, as this test had.
     assert_same_frame(got.score_stats, ref.score_stats, rtol=1e-5, atol=1e-8)

@@ -235,7 +235,7 @@ class WeightSets(DiscreteInput):
     >>> data = pd.DataFrame({"x": [1.0, 0.0], "y": [0.0, 1.0]}, index=["A", "B"])
     >>> sets = sp.WeightSets({"x first": {"x": 3, "y": 1}, "y first": {"x": 1, "y": 3}})
     >>> ua = sp.uncertainty(sp.CompositeIndex(fw, normalize="none"), data, weights=None,
-    ...                     choices=[sets], n=1000, seed=1)
+    ...                     choices=[sets], n=1000, seed=1, keep_inputs=True)
     >>> ua.inputs["weights"].value_counts().sort_index().tolist()
     [511, 489]
     >>> ua.rank_counts.loc["A"].tolist()  # A leads exactly in the runs of "x first"
@@ -337,7 +337,8 @@ class ExpertPanel(WeightSets):
     >>> fw = sp.Framework.from_dict({"code": "I", "children": [{"code": "x"}, {"code": "y"}]})
     >>> data = pd.DataFrame({"x": [1.0, 0.0], "y": [0.0, 1.0]}, index=["A", "B"])
     >>> ua = sp.uncertainty(sp.CompositeIndex(fw, normalize="none"), data, weights=None,
-    ...                     choices=[sp.ExpertPanel(panel)], n=300, seed=0)
+    ...                     choices=[sp.ExpertPanel(panel)], n=300, seed=0,
+    ...                     keep_inputs=True)
     >>> sorted(ua.inputs["expert"].unique())
     ['Ana', 'Bo', 'Cy']
     """
@@ -427,7 +428,8 @@ class DropOne(DiscreteInput):
     >>> data = pd.DataFrame({"x": [1.0, 0.0], "y": [0.0, 1.0], "z": [0.6, 0.5]},
     ...                     index=["A", "B"])
     >>> ua = sp.uncertainty(sp.CompositeIndex(fw, normalize="none"), data, weights=None,
-    ...                     choices=[sp.DropOne(["x", "y"])], n=300, seed=0, keep_runs=True)
+    ...                     choices=[sp.DropOne(["x", "y"])], n=300, seed=0, keep_runs=True,
+    ...                     keep_inputs=True)
     >>> runs = ua.runs_scores.assign(drop=ua.inputs["drop"]).groupby("drop", observed=True)
     >>> runs.first().round(3)
               A      B
@@ -600,7 +602,7 @@ class DataSources(DiscreteInput):
     >>> data = pd.DataFrame({"aid": [1.0, 2.0], "trade": [2.0, 1.5]}, index=["CHN", "JPN"])
     >>> sources = sp.DataSources({"aid": {"commitments": None, "all flows": {"CHN": 4.0}}})
     >>> ua = sp.uncertainty(sp.CompositeIndex(fw, normalize="none"), data, weights=None,
-    ...                     choices=[sources], n=200, seed=0)
+    ...                     choices=[sources], n=200, seed=0, keep_inputs=True)
     >>> ua.inputs.columns.tolist()
     ['source:aid']
     >>> sources.provenance(ua.inputs).head(2)  # doctest: +NORMALIZE_WHITESPACE

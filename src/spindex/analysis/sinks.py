@@ -1,10 +1,10 @@
 """Per-run records streamed to a file or an array the user gives, block by block in run order.
 
-An analysis that keeps memory flat in ``n`` (``keep_inputs=False``) can still hand every run's
-sampled inputs, and the scores and ranks of the units the user selects, to a *sink*: one
-record per run, written as each chunk of runs is reduced, in run order, so that the sink ends
-up holding exactly what ``keep_inputs=True`` (and ``keep_runs=True`` for those units) would
-have held in memory, whatever the block size and the executor.
+An analysis keeps memory flat in ``n`` (by default, ``keep_inputs=False``) and can still
+hand every run's sampled inputs, and the scores and ranks of the units the user selects, to
+a *sink*: one record per run, written as each chunk of runs is reduced, in run order, so
+that the sink ends up holding exactly what ``keep_inputs=True`` (and ``keep_runs=True`` for
+those units) would have held in memory, whatever the block size and the executor.
 
 The records are a numpy structured array of one row per run, so that one file (or one
 array-like) holds columns of different types under their names:
@@ -97,8 +97,7 @@ class RunSink:
     ...                           normalize=sp.MinMax(1, 100))
     >>> kwargs = {"weights": sp.WeightNoise(0.25, levels=[2]), "n": 1000, "seed": 1}
     >>> runs = np.empty(1000, dtype=sp.RunSink.dtype(model, data, units=["DEU"], **kwargs))
-    >>> ua = sp.uncertainty(model, data, keep_inputs=False,
-    ...                     sink=sp.RunSink(runs, units=["DEU"]), **kwargs)
+    >>> ua = sp.uncertainty(model, data, sink=sp.RunSink(runs, units=["DEU"]), **kwargs)
     >>> runs.dtype.names[-3:]
     ('R_S', 'score:DEU', 'rank:DEU')
     >>> bool(np.isclose(runs["R_S"].mean(), ua.mean_rank_shift))

@@ -364,7 +364,7 @@ class SobolResult:
     n : int
         Base sample size; the model ran ``n (d + 2)`` times.
     design : pandas.DataFrame
-        The uniform coordinates of every run (kept with ``keep_design=True``, the default).
+        The uniform coordinates of every run (kept on request, with ``keep_design=True``).
     seed : int or numpy.random.SeedSequence or None
         The seed that repeats the analysis (the entropy drawn when none was given).
     members : dict of str to tuple of str
@@ -464,7 +464,7 @@ def sobol(
     block_size: int = 16_384,
     progress: bool = False,
     choices: Sequence[DiscreteInput] | None = None,
-    keep_design: bool = True,
+    keep_design: bool = False,
     **switches: Any,
 ) -> SobolResult:
     """Sobol sensitivity indices of every unit's rank and score, and of R_S, in one pass.
@@ -490,7 +490,7 @@ def sobol(
         Base sample size, a power of two; the model runs ``n (d + 2)`` times, in chunks of
         8192 base rows whose rows of A, B and every A_B^(i) are generated from their indices
         (the scrambled sequence fast-forwarded) and whose estimator sums are merged in
-        chunk order: with ``keep_design=False`` memory is flat in ``n``, bootstrap
+        chunk order: unless the design is kept, memory is flat in ``n``, bootstrap
         included, and the same seed gives the same bits for any ``block_size`` and
         executor. What would not fit in memory (the kept design, 8 bytes per coordinate
         per run; the bootstrap's sums, 8 (3 + 3 d) (2 units + 1) bytes per resample for
@@ -520,9 +520,11 @@ def sobol(
         :class:`~spindex.analysis.discrete.DataSources` gives one input per indicator,
         ``"source:<indicator>"``), mapped from its uniform coordinate by the cumulative
         probabilities of its alternatives, like a method switch.
-    keep_design : bool, default True
-        Keep the uniform coordinates of every run (:attr:`SobolResult.design`); ``False``
-        drops them (they can be regenerated with the recorded seed).
+    keep_design : bool, default False
+        Also keep the uniform coordinates of every run (:attr:`SobolResult.design`; 8 bytes
+        per coordinate per run, so memory grows with ``n``). The indices and intervals are
+        the same bits either way, and ``keep_design=True`` with ``seed=sa.seed`` gives the
+        design of an analysis that did not keep it.
     **switches
         Discrete inputs, as for :func:`~spindex.analysis.uncertainty.uncertainty`; each
         switch is one input.

@@ -248,7 +248,8 @@ def section_uncertainty(ctx: DemoContext, out: TextIO) -> dict[str, pd.DataFrame
     _section(out, "How fragile is the ranking? 20,000 runs: every weight +-25%, arithmetic or "
                   "geometric means")
     ua = uncertainty(ctx.model, ctx.data, weights=WeightNoise(0.25),
-                     aggregate=["arithmetic", "geometric"], n=20_000, seed=2026)
+                     aggregate=["arithmetic", "geometric"], n=20_000, seed=2026,
+                     keep_inputs=True)
     summary = ua.summary()
     first = ua.rank_frequencies[1]
     table = pd.DataFrame({

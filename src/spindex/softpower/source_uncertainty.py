@@ -269,7 +269,7 @@ def source_sobol(
                 ind: np.eye(len(labels[ind]))[k] for ind, k in zip(indicators, combo,
                                                                     strict=True)})
             ua = uncertainty(model, data, weights=sampler, n=n, seed=seed, keep_runs=True,
-                             choices=[pinned])
+                             keep_inputs=True, choices=[pinned])
             assert ua.runs_scores is not None
             drawn = ua.inputs.filter(like="w:").to_numpy()
             if reference is None:
