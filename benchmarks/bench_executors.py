@@ -1,7 +1,7 @@
 """Executors: one process against process pools and a dask LocalCluster, on the ASEM case.
 
 Case (issue 17, item 6): ``sp.uncertainty`` with weights +-25% at the pillar and sub-index
-levels and an arithmetic/geometric switch, ``keep_inputs=False``, and ``sp.sobol`` at
+levels and an arithmetic/geometric switch (no per-run record kept), and ``sp.sobol`` at
 N = 2^13 without bootstrap. Every parallel run is checked to give the same bits as one
 process.
 
@@ -9,10 +9,10 @@ Each configuration is measured ``--repeat`` times (default 3), the configuration
 interleaved so that the load of other work on the machine falls on all of them alike; the
 table gives the least wall time and the least CPU-seconds (this process, which also runs a
 LocalCluster's scheduler and nannies, plus the worker processes). Each executor is started
-alone and warmed before timing (a small run of each analysis with a block for every worker:
-the first block a worker runs imports what the analysis needs, SciPy for Sobol): a
-long-lived pool or cluster pays that once. ``bench_worker_cpu.py`` isolates the CPU of one
-worker process by kind.
+alone and warmed before timing by one run of each analysis as timed (the first block a
+worker runs imports what the analysis needs, SciPy for Sobol, and the first run at a size
+first touches its memory): a long-lived pool or cluster pays that once.
+``bench_worker_cpu.py`` isolates the CPU of one worker process by kind.
 
 Configurations: one process; ``ProcessPoolExecutor(1)`` and ``(2)``; a dask ``LocalCluster``
 of 1 and 2 processes with one thread each, as dask starts them; and one of 2 processes with
@@ -121,18 +121,15 @@ def main() -> None:
     args = parser.parse_args()
     model, data = setup()
     ua = {"weights": sp.WeightNoise(0.25, levels=[2, 3]),
-          "aggregate": ["arithmetic", "geometric"], "n": args.runs, "seed": 1,
-          "keep_inputs": False}
+          "aggregate": ["arithmetic", "geometric"], "n": args.runs, "seed": 1}
     so = {"weights": sp.WeightNoise(0.25, levels=[2, 3]), "n": args.sobol, "seed": 1,
           "bootstrap": 0, "block_size": 16_384}
 
-    def run(executor: Executor | None, block: int, small: bool = False) -> tuple[Any, Any]:
-        u = sp.uncertainty(model, data, executor=executor, block_size=block,
-                           **(ua | {"n": 4 * 8192} if small else ua))
+    def run(executor: Executor | None, block: int) -> tuple[Any, Any]:
+        u = sp.uncertainty(model, data, executor=executor, block_size=block, **ua)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", sp.SpindexWarning)
-            warm = so | {"n": 2**11, "block_size": 2048}
-            s = sp.sobol(model, data, executor=executor, **(warm if small else so))
+            s = sp.sobol(model, data, executor=executor, **so)
         return u, s
 
     configs: list[tuple[str, Any, int]] = [
@@ -164,7 +161,12 @@ def main() -> None:
                     executor, pids = None, (lambda: [os.getpid()])
                 else:
                     executor, pids = stack.enter_context(start())
-                    run(executor, 8192, small=True)  # warm every worker: start and import once
+                    # Warm every worker with the analyses as timed: a long-lived pool or
+                    # cluster starts, imports and first touches its memory once. (A fresh
+                    # dask worker is a new process, spawned, whose first run at a new size
+                    # faults in every page it touches; a pool's workers are forked from
+                    # this process, whose heap the reference runs above already grew.)
+                    run(executor, block)
                 times = []
                 for part in ("ua", "sobol"):
                     c0, t0 = _cpu_seconds(pids()), time.perf_counter()
