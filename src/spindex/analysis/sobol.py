@@ -623,10 +623,11 @@ def sobol(
         f"n = {n:,} (n (d + 2) = {runs:,} runs of {n_coords} coordinates and {n_outputs} "
         f"outputs; streamed, {bootstrap} bootstrap resamples of every output"
         + (", the design kept" if keep_design else "") + ")",
-        "Pass keep_design=False to keep memory flat in n (the indices and the bootstrap's "
-        "sums are accumulated block by block), lower n (each halving halves the kept "
-        "design), lower the 'bootstrap' count (its sums take memory in proportion to it), "
-        "or vary fewer inputs (groups).",
+        ("Leave keep_design=False (the default) to keep memory flat in n (the indices and "
+         "the bootstrap's sums are accumulated block by block), lower n (each halving "
+         "halves the kept design), lower " if keep_design else "Lower ")
+        + "the 'bootstrap' count (its sums take memory in proportion to it), or vary fewer "
+        "inputs (groups).",
     )
     compiled = switch_set.compile(data, varying)
     nominal = model.score(data)

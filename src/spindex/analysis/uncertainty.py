@@ -791,9 +791,10 @@ def _check_memory(
               f"{in_flight} chunks of {CHUNK} runs in flight and a rank table of "
               f"{n_units:,} units x {n_bins + 1:,} rank bins of width {width}")
     if keep_inputs or keep_runs:
-        hint = ("Pass keep_inputs=False and keep_runs=False to keep memory flat in n (the "
-                "summary, rank counts, score statistics and mean R_S are accumulated run by "
-                "run and do not change), or lower n.")
+        hint = ("Leave keep_inputs=False and keep_runs=False (the defaults) to keep memory "
+                "flat in n (the summary, rank counts, score statistics and mean R_S are "
+                "accumulated run by run and do not change), stream the per-run records to a "
+                "file with sink=..., or lower n.")
     else:
         hint = ("Lower block_size: it bounds the runs each block holds in memory; with many "
                 "units, pass a wider rank_bin_width (or leave it to the default).")
