@@ -527,11 +527,13 @@ def _results_section(
 
 
 def _uncertainty_section(ua: UncertaintyResult, figures: _Figures) -> str:
-    # The result names its inputs whether or not it kept every run's draws.
+    # The result names its inputs whether or not it kept every run's draws. A method switch's
+    # alternatives are methods, told in words; those of a discrete input (weight sets,
+    # experts, dropped nodes, sources) are the user's own labels and codes, shown as given.
     weights = [c[2:] for c in ua.input_names if c.startswith("w:")]
     switches = [
-        f"{_PARAMETER_NAMES.get(name, name)} "
-        f"({', '.join(_describe(v) for v in labels)})"
+        f"{_PARAMETER_NAMES[name]} ({', '.join(_describe(v) for v in labels)})"
+        if name in _PARAMETER_NAMES else f"{name} ({', '.join(labels)})"
         for name, labels in ua.alternatives.items()
     ]
     what = []

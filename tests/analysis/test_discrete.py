@@ -368,6 +368,10 @@ def test_refuses_other_objects_and_repeated_names() -> None:
                        choices=[sp.DropOne(["a"], name="normalize")])
     with pytest.raises(ParameterError, match="'name' parameter of DropOne"):
         sp.uncertainty(MODEL, DATA, n=10, choices=[sp.DropOne(["a"], name="")])
+    # Names of the analysis' own columns would overwrite a sampled weight or a record field.
+    for reserved in ("w:a", "R_S", "score:U1", "rank:U1"):
+        with pytest.raises(ParameterError, match=f"'name' parameter of DropOne is '{reserved}'"):
+            sp.uncertainty(MODEL, DATA, n=10, choices=[sp.DropOne(["a"], name=reserved)])
 
 
 def test_refuses_too_many_variants() -> None:
@@ -395,3 +399,53 @@ def test_a_source_the_model_cannot_use_is_named() -> None:
                                              "geometric mean"):
         sp.uncertainty(sp.CompositeIndex(fw, normalize="none"), data, weights=None,
                        n=10, choices=[src], aggregate=["arithmetic", "geometric"])
+
+
+# ------------------------------------------------- the inputs named without per-run records
+def _panel() -> sp.ExpertPanel:
+    return sp.ExpertPanel(pd.DataFrame({"P": [1.0, 3.0], "Q": [1.0, 1.0], "R": [2.0, 0.5]},
+                                       index=[10, 20]))
+
+
+@pytest.mark.parametrize("case", ["weight sets", "experts", "drop", "sources", "single",
+                                  "same labels", "all"])
+def test_input_names_and_alternatives_match_the_kept_inputs(case: str) -> None:
+    """What the report reads from a result made with the defaults (no per-run table) is
+    the kept table's columns and categories, for every kind of input."""
+    kinds = {
+        "weight sets": ({"choices": [sp.WeightSets(SETS)]}),
+        "experts": ({"choices": [_panel()]}),
+        "drop": ({"choices": [sp.DropOne(["a", "Q"])]}),
+        "sources": ({"choices": [sp.DataSources({"c": {"reported": None,
+                                                       "mirror": ALT["c"]}})]}),
+        "single": ({"normalize": [sp.MinMax(1, 100)], "aggregate": ["geometric"]}),
+        "same labels": ({"treat": [lambda x: x, lambda x: x]}),
+        "all": ({"choices": [sp.WeightSets(SETS), sp.DropOne(["R"]),
+                             sp.DataSources({"c": {"reported": None, "mirror": ALT["c"]}})],
+                 "aggregate": ["arithmetic", "geometric"]}),
+    }
+    kwargs = {"weights": INDICATOR_NOISE, "n": 64, "seed": 2, **kinds[case]}
+    flat = sp.uncertainty(MODEL, DATA, **kwargs)
+    kept = sp.uncertainty(MODEL, DATA, keep_inputs=True, **kwargs)
+    assert flat.kept_inputs is None
+    assert flat.input_names == kept.input_names == tuple(kept.inputs.columns)
+    switches = [c for c in kept.inputs.columns if not c.startswith("w:")]
+    assert flat.alternatives == kept.alternatives == {
+        c: tuple(str(v) for v in kept.inputs[c].cat.categories) for c in switches}
+    if case == "same labels":
+        assert flat.alternatives["treat"] == ("<lambda>", "<lambda> #2")
+    # The report's account of the analysis is the same with or without the kept table.
+    from spindex.report import _uncertainty_section
+
+    def uncertain(result: sp.UncertaintyResult) -> str:
+        html = _uncertainty_section(result, lambda *args, **kw: "")
+        return html[html.index("Uncertain:"):html.index("Mean absolute")]
+
+    assert uncertain(flat) == uncertain(kept)
+    assert "the weights of" in uncertain(flat)
+    # A discrete input's labels and codes are the user's, shown as given (node "R" is not
+    # "r", "none" is no node dropped, not "values used as given").
+    for name in switches:
+        if not name.startswith(("aggregate", "normalize", "treat")):
+            shown = f"{name} ({', '.join(flat.alternatives[name])})"
+            assert shown in uncertain(flat), shown

@@ -118,10 +118,12 @@ def test_memory_estimate_with_the_bootstrap_is_flat_in_n() -> None:
     kwargs = {"d": 4, "n_coords": 11, "n_outputs": 103, "bootstrap": 200, "block_size": 16384}
     for in_flight in (1, 16):
         flat = [_memory_needed(n=2**k, keep_design=False, in_flight=in_flight, **kwargs)
-                for k in (12, 18, 24)]
-        assert flat[0] == flat[1] == flat[2]
+                for k in (12, 18, 20, 24)]
+        # Once n fills the blocks in flight (in_flight x 2 chunks of 8192 rows), n adds
+        # nothing; N = 2^12, one chunk, has fewer chunks to hold at once.
+        assert flat[0] < flat[1] == flat[2] == flat[3]
         kept = _memory_needed(n=2**24, keep_design=True, in_flight=in_flight, **kwargs)
-        assert kept - flat[2] == 8.0 * 2**24 * 6 * 11
+        assert kept - flat[3] == 8.0 * 2**24 * 6 * 11
     without = _memory_needed(n=2**12, keep_design=False, in_flight=1,
                              **{**kwargs, "bootstrap": 0})
     assert 0 < without < flat[0]
@@ -135,7 +137,7 @@ def test_memory_estimate_counts_every_block_the_executor_keeps_in_flight() -> No
     from spindex.analysis._engine import blocks_in_flight
     from spindex.analysis.sobol import _memory_needed
 
-    kwargs = {"n": 2**16, "d": 8, "n_coords": 8, "n_outputs": 103, "bootstrap": 1000,
+    kwargs = {"n": 2**24, "d": 8, "n_coords": 8, "n_outputs": 103, "bootstrap": 1000,
               "keep_design": False, "block_size": 8192}
     with ThreadPoolExecutor(64) as pool:
         wide = blocks_in_flight(pool)
@@ -154,6 +156,39 @@ def test_what_does_not_fit_is_refused_before_running(model, asem_data, monkeypat
     # The bootstrap's sums grow with the number of resamples (not with n).
     with pytest.raises(ParameterError, match=r"200000 bootstrap resamples.*'bootstrap' count"):
         sp.sobol(model, asem_data, n=2**10, bootstrap=200_000, keep_design=False)
+
+
+def test_the_refusal_names_only_what_takes_memory(model, asem_data, monkeypatch) -> None:
+    from spindex.analysis import _runs
+    from spindex.analysis.sobol import _memory_hint
+
+    # Without the design, neither keep_design nor n is a remedy; without a bootstrap, its
+    # count is none either (found in review).
+    assert "keep_design" not in _memory_hint(False, 200)
+    assert "'bootstrap'" in _memory_hint(False, 200)
+    assert "'bootstrap'" not in _memory_hint(True, 0)
+    for hint in (_memory_hint(True, 0), _memory_hint(False, 0), _memory_hint(True, 10)):
+        assert "block_size" in hint and hint[0].isupper() and hint.endswith(".")
+    assert _memory_hint(True, 10).startswith("Drop keep_design=True")
+    monkeypatch.setattr(_runs, "memory_limit", lambda: 4 * 1024**3)
+    with pytest.raises(ParameterError) as refused:
+        sp.sobol(model, asem_data, n=2**24, bootstrap=0, keep_design=True)
+    assert "Drop keep_design=True" in str(refused.value)
+    assert "'bootstrap'" not in str(refused.value)
+
+
+def test_a_block_larger_than_n_holds_only_the_chunks_n_has(model, asem_data,
+                                                            monkeypatch) -> None:
+    # One chunk of 8192 base rows, whatever block_size says: it fits (it was refused for
+    # terabytes of chunks that do not exist; found in review).
+    from spindex.analysis import _runs
+
+    monkeypatch.setattr(_runs, "memory_limit", lambda: 4 * 1024**3)
+    small = {"n": 64, "bootstrap": 0, "seed": 1, **KW}
+    huge = _quiet(sp.sobol, model, asem_data, block_size=2**40, **small)
+    pd.testing.assert_frame_equal(huge.first_order,
+                                  _quiet(sp.sobol, model, asem_data, **small).first_order,
+                                  check_exact=True)
 
 
 def test_the_bootstraps_buffer_of_terms_is_bounded_in_cells() -> None:

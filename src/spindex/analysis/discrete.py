@@ -79,6 +79,14 @@ def _name(value: Any, owner: str) -> str:
             f"The 'name' parameter of {owner} must be a non-empty string (the column of the "
             f"analysis' inputs). Got {value!r} instead."
         )
+    # The inputs table and a sink's records name their other columns so: a choice of the
+    # same name would overwrite a sampled weight's column or a record field.
+    if value == "R_S" or value.startswith(("w:", "score:", "rank:")):
+        raise ParameterError(
+            f"The 'name' parameter of {owner} is {value!r}, a name the analysis keeps for "
+            "its own columns (\"w:<node>\" for a sampled weight, \"R_S\", \"score:<unit>\" "
+            "and \"rank:<unit>\" in a sink's records). Give the input another name."
+        )
     return value
 
 

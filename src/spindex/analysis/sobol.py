@@ -393,9 +393,9 @@ class SobolResult:
         if self.kept_design is None:
             raise ParameterError(
                 "The design (the uniform coordinates of every run) was not kept: this analysis "
-                "ran with keep_design=False, which keeps memory flat in n. Run it again with "
-                "keep_design=True and seed=<this result's seed> to get the same runs with "
-                "their design."
+                "ran with keep_design=False (the default), which keeps memory flat in n. Run "
+                "it again with keep_design=True and seed=<this result's seed> to get the same "
+                "runs with their design."
             )
         return self.kept_design
 
@@ -623,11 +623,7 @@ def sobol(
         f"n = {n:,} (n (d + 2) = {runs:,} runs of {n_coords} coordinates and {n_outputs} "
         f"outputs; streamed, {bootstrap} bootstrap resamples of every output"
         + (", the design kept" if keep_design else "") + ")",
-        ("Leave keep_design=False (the default) to keep memory flat in n (the indices and "
-         "the bootstrap's sums are accumulated block by block), lower n (each halving "
-         "halves the kept design), lower " if keep_design else "Lower ")
-        + "the 'bootstrap' count (its sums take memory in proportion to it), or vary fewer "
-        "inputs (groups).",
+        _memory_hint(keep_design, bootstrap),
     )
     compiled = switch_set.compile(data, varying)
     nominal = model.score(data)
@@ -722,7 +718,8 @@ def _memory_needed(
     the end.
     """
     step = min(n, max(1, _SLICE_CELLS // ((d + 2) * n_outputs)))
-    per_block = max(1, -(-block_size // CHUNK)) * in_flight
+    # Chunks in flight: a block's chunks for each block in flight, never more than n has.
+    per_block = min(-(-n // CHUNK), max(1, -(-block_size // CHUNK)) * in_flight)
     working = (8.0 * (d + 2) * step * (n_coords + 4 * n_outputs)
                + 8.0 * per_block * 3 * (d + 2) * n_outputs)
     kept = 8.0 * n * (d + 2) * n_coords if keep_design else 0.0
@@ -732,6 +729,22 @@ def _memory_needed(
                 + 16.0 * bootstrap * _SEGMENT
                 + 8.0 * bootstrap * terms * (per_block + 6)) if bootstrap else 0.0
     return working + kept + resample
+
+
+def _memory_hint(keep_design: bool, bootstrap: int) -> str:
+    """How to make a refused analysis fit: only the terms that take memory in this one."""
+    ways = []
+    if keep_design:
+        ways.append("drop keep_design=True (with the default, keep_design=False, memory is "
+                    "flat in n: the indices and the bootstrap's sums are accumulated block by "
+                    "block) or lower n (each halving halves the kept design)")
+    if bootstrap:
+        ways.append("lower the 'bootstrap' count (its sums take memory in proportion to it)")
+    ways.append("lower block_size or use fewer workers (each chunk in flight holds its "
+                "outputs and sums)")
+    ways.append("vary fewer inputs (groups)")
+    text = ", ".join(ways[:-1]) + ", or " + ways[-1] + "."
+    return text[0].upper() + text[1:]
 
 
 def _design_frame(design: FloatArray, columns: list[str]) -> pd.DataFrame:

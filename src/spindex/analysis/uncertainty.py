@@ -323,9 +323,9 @@ class UncertaintyResult:
     def _not_kept(self, what: str) -> ParameterError:
         return ParameterError(
             f"The {what} of every run were not kept: this analysis ran with "
-            "keep_inputs=False, which keeps memory flat in n. Run it again with "
-            "keep_inputs=True and seed=<this result's seed> to get the same runs with their "
-            f"{what}."
+            "keep_inputs=False (the default), which keeps memory flat in n. Run it again "
+            "with keep_inputs=True and seed=<this result's seed> to get the same runs with "
+            f"their {what}, or with sink=<a .npy path> to stream them to a file."
         )
 
     @property
@@ -791,10 +791,13 @@ def _check_memory(
               f"{in_flight} chunks of {CHUNK} runs in flight and a rank table of "
               f"{n_units:,} units x {n_bins + 1:,} rank bins of width {width}")
     if keep_inputs or keep_runs:
-        hint = ("Leave keep_inputs=False and keep_runs=False (the defaults) to keep memory "
-                "flat in n (the summary, rank counts, score statistics and mean R_S are "
-                "accumulated run by run and do not change), stream the per-run records to a "
-                "file with sink=..., or lower n.")
+        kept = " and ".join(f"{name}=True" for name, on in
+                            (("keep_inputs", keep_inputs), ("keep_runs", keep_runs)) if on)
+        hint = (f"Drop {kept}: with the defaults "
+                "(keep_inputs=False, keep_runs=False) memory is flat in n, and the summary, "
+                "rank counts, score statistics and mean R_S, accumulated run by run, do not "
+                "change. Stream the per-run records to a file with sink=... instead, or "
+                "lower n.")
     else:
         hint = ("Lower block_size: it bounds the runs each block holds in memory; with many "
                 "units, pass a wider rank_bin_width (or leave it to the default).")
