@@ -530,7 +530,7 @@ def _uncertainty_section(ua: UncertaintyResult, figures: _Figures) -> str:
     # The result names its inputs whether or not it kept every run's draws. A method switch's
     # alternatives are methods, told in words; those of a discrete input (weight sets,
     # experts, dropped nodes, sources) are the user's own labels and codes, shown as given.
-    weights = [c[2:] for c in ua.input_names if c.startswith("w:")]
+    weights = list(ua.varied_weights)
     switches = [
         f"{_PARAMETER_NAMES[name]} ({', '.join(_describe(v) for v in labels)})"
         if name in _PARAMETER_NAMES else f"{name} ({', '.join(labels)})"

@@ -278,8 +278,10 @@ class UncertaintyResult:
     inputs : pandas.DataFrame
         The sampled inputs of every run: the raw weight of each varying node and the
         alternative chosen for each switch (kept on request, with ``keep_inputs=True``).
+    varied_weights : tuple of str
+        The nodes whose weights were sampled, in the order of :attr:`inputs`' columns.
     input_names : tuple of str
-        The uncertain inputs, kept or not: ``"w:<node>"`` for each varying weight, then the
+        The uncertain inputs, kept or not: ``"w:<node>"`` for each varied weight, then the
         name of each switch and discrete input (the columns of :attr:`inputs`).
     alternatives : dict of str to tuple of str
         For each switch and discrete input, the labels of its alternatives, in the order
@@ -299,8 +301,13 @@ class UncertaintyResult:
     runs_scores: pd.DataFrame | None = None
     runs_ranks: pd.DataFrame | None = None
     rank_bin_width: int = 1
-    input_names: tuple[str, ...] = ()
+    varied_weights: tuple[str, ...] = ()
     alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """The uncertain inputs, kept or not (the columns :attr:`inputs` has or would have)."""
+        return tuple(f"w:{c}" for c in self.varied_weights) + tuple(self.alternatives)
 
     @property
     def exact(self) -> bool:
@@ -715,10 +722,8 @@ def uncertainty(
         runs_scores=runs_scores,
         runs_ranks=runs_ranks,
         rank_bin_width=width,
-        input_names=tuple(f"w:{c}" for c in varying) + tuple(
-            s.parameter for s in switch_set.switches),
-        alternatives={s.parameter: tuple(str(v) for v in s.labels)
-                      for s in switch_set.switches},
+        varied_weights=tuple(varying),
+        alternatives={s.parameter: s.labels for s in switch_set.switches},
     )
 
 
